@@ -1,0 +1,94 @@
+// The fallback chain of one call: the first usable model answers; retriable failures are retried with
+// backoff (honouring Retry-After), then the next model takes over for the rest of the call.
+import { ModelUnavailableError, ProviderError, errorMessage } from '../errors.js';
+import type { ModelConfig } from '../config/types.js';
+import type { ProviderRegistry } from '../providers/registry.js';
+import type { CallContext, GenerateRequest, GenerateResult, Provider } from '../providers/types.js';
+
+export const DEFAULT_MAX_RETRIES = 2;
+const BASE_DELAY_MS = 500;
+const MAX_DELAY_MS = 30_000;
+
+export interface ChainOptions {
+  /** The agent has tools to offer (a model that cannot take tools is unavailable, unless it may drop them). */
+  tools: boolean;
+  /** Reported before each retry or fallback, for logs and progress. */
+  onEvent?: (message: string) => void;
+  /** Overridable for tests of the backoff arithmetic. */
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+}
+
+export class AllModelsFailedError extends Error {
+  constructor(readonly reasons: string[]) {
+    super(reasons.length === 1 ? reasons[0]! : `no model could answer:\n${reasons.map((r) => `- ${r}`).join('\n')}`);
+  }
+}
+
+export function backoffDelay(attempt: number, retryAfterMs?: number, random = Math.random): number {
+  if (retryAfterMs !== undefined && retryAfterMs >= 0) return Math.min(retryAfterMs, MAX_DELAY_MS);
+  const exp = Math.min(BASE_DELAY_MS * 2 ** attempt, MAX_DELAY_MS);
+  return Math.round(exp / 2 + random() * (exp / 2)); // "equal jitter": never zero, never more than exp
+}
+
+export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => { signal.removeEventListener('abort', onAbort); resolve(); }, ms);
+    const onAbort = () => { clearTimeout(timer); reject(signal.reason); };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+export class ModelChain {
+  private index = 0;
+  private readonly reasons: string[] = [];
+  private provider: Provider | undefined;
+
+  constructor(
+    private readonly models: ModelConfig[],
+    private readonly registry: ProviderRegistry,
+    private readonly ctx: CallContext,
+    private readonly options: ChainOptions,
+  ) {}
+
+  /** The model now answering (after fallbacks), for _meta and logs. */
+  get current(): ModelConfig | undefined {
+    return this.models[this.index];
+  }
+
+  async generate(req: GenerateRequest): Promise<GenerateResult> {
+    const sleep = this.options.sleep ?? abortableSleep;
+    for (; this.index < this.models.length; this.index++, this.provider = undefined) {
+      const model = this.models[this.index]!;
+      this.provider ??= await this.registry.get(model);
+      const why = this.provider.available(this.ctx, { tools: this.options.tools });
+      if (why) {
+        this.reasons.push(`${model.name}: ${why}`);
+        continue;
+      }
+      const retries = model.maxRetries ?? DEFAULT_MAX_RETRIES;
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await this.provider.generate(req, this.ctx);
+        } catch (err) {
+          if (req.signal.aborted) throw req.signal.reason ?? err;
+          if (err instanceof ModelUnavailableError) {
+            this.reasons.push(`${model.name}: ${err.reason}`);
+            break;
+          }
+          if (!(err instanceof ProviderError)) throw err;
+          if (!err.retryable) throw err; // 400/401/403/404: another attempt or model would not help
+          if (attempt >= retries) {
+            this.reasons.push(`${model.name}: ${err.message}`);
+            break;
+          }
+          const delay = backoffDelay(attempt, err.options.retryAfterMs);
+          this.options.onEvent?.(`${model.name}: ${errorMessage(err)}; retry ${attempt + 1}/${retries} in ${delay} ms`);
+          await sleep(delay, req.signal);
+        }
+      }
+      if (this.index + 1 < this.models.length) this.options.onEvent?.(`${model.name} failed; falling back to ${this.models[this.index + 1]!.name}`);
+    }
+    throw new AllModelsFailedError(this.reasons);
+  }
+}

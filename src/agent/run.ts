@@ -1,0 +1,161 @@
+// One agent run: render the prompts, loop model -> tool calls -> model over the fallback chain, within limits.
+import { LimitError, ProviderError, errorMessage } from '../errors.js';
+import type { ToolConfig } from '../config/types.js';
+import type { CallContext, GenerateResult, Message, Part, ToolSpec, Usage } from '../providers/types.js';
+import type { ProviderRegistry } from '../providers/registry.js';
+import { compileValidator, type Validator } from '../util/json-schema.js';
+import { ModelChain } from './chain.js';
+import type { ProgressReporter } from './progress.js';
+import { renderTemplate } from './template.js';
+
+/** What a finished run hands back to the MCP layer. */
+export interface AgentOutcome {
+  text: string;
+  structured?: Record<string, unknown>;
+  isError: boolean;
+  model?: string;
+  steps: number;
+  usage: Required<Usage>;
+}
+
+/** How an agent calls another tool of the file: the same path as an MCP tools/call. */
+export type NestedToolCall = (name: string, args: unknown, ctx: RunContext) => Promise<AgentOutcome>;
+
+export interface RunContext extends CallContext {
+  progress: ProgressReporter;
+  /** Nesting depth of agent-tool calls (0 for a call from the client). */
+  depth: number;
+}
+
+export interface AgentDeps {
+  registry: ProviderRegistry;
+  tools: Map<string, ToolConfig>;
+  callTool: NestedToolCall;
+}
+
+const outputValidators = new WeakMap<object, Validator>();
+
+function textOf(parts: Part[]): string {
+  return parts.map((p) => (p.type === 'text' ? p.text : '')).join('');
+}
+
+/** Models often wrap JSON in a Markdown fence even when asked not to. */
+function parseJson(text: string): unknown {
+  const fenced = /^\s*```(?:json)?\s*\n([\s\S]*?)\n?```\s*$/.exec(text);
+  return JSON.parse(fenced ? fenced[1]! : text);
+}
+
+function addUsage(total: Required<Usage>, usage: Usage): void {
+  total.inputTokens += usage.inputTokens ?? 0;
+  total.outputTokens += usage.outputTokens ?? 0;
+}
+
+export async function runAgent(tool: ToolConfig, args: Record<string, unknown>, ctx: RunContext, deps: AgentDeps): Promise<AgentOutcome> {
+  const usage = { inputTokens: 0, outputTokens: 0 };
+  let steps = 0;
+  const timeout = new AbortController();
+  const timer = setTimeout(() => timeout.abort(new LimitError(`timeout: the call took longer than ${tool.timeoutMs / 1000}s (set timeout: on the tool)`)), tool.timeoutMs);
+  const signal = AbortSignal.any([ctx.signal, timeout.signal]);
+  const runCtx: RunContext = { ...ctx, signal };
+  const log = ctx.log;
+  const chain = new ModelChain(tool.models, deps.registry, runCtx, {
+    tools: tool.tools.length > 0,
+    onEvent: (message) => {
+      log.warn(message, { tool: tool.name });
+      ctx.progress.step(message);
+    },
+  });
+  const toolSpecs: ToolSpec[] = tool.tools.map((name) => {
+    const t = deps.tools.get(name)!;
+    return { name, description: t.description ?? t.title, inputSchema: t.inputSchema };
+  });
+  const messages: Message[] = [{ role: 'user', content: [{ type: 'text', text: renderTemplate(tool.prompt, args) }] }];
+  const system = tool.system ? renderTemplate(tool.system, args) : undefined;
+  let outputRetries = tool.outputRetries;
+  const finish = (text: string, isError: boolean, structured?: Record<string, unknown>): AgentOutcome => ({
+    text, isError, structured, model: chain.current?.name, steps, usage,
+  });
+
+  try {
+    while (true) {
+      if (steps >= tool.maxSteps) throw new LimitError(`maxSteps: the agent used all ${tool.maxSteps} steps without finishing (raise maxSteps on the tool)`);
+      steps++;
+      ctx.progress.step(`step ${steps}/${tool.maxSteps}: ${steps === 1 ? 'thinking' : 'continuing'}`);
+      const result: GenerateResult = await chain.generate({
+        system,
+        messages,
+        tools: toolSpecs.length ? toolSpecs : undefined,
+        output: tool.outputSchema,
+        maxOutputTokens: chain.current?.maxTokens,
+        temperature: tool.temperature ?? chain.current?.temperature,
+        signal,
+        onTextDelta: ctx.progress.enabled ? (delta) => ctx.progress.text(delta) : undefined,
+      });
+      addUsage(usage, result.usage);
+      log.debug('model answered', { tool: tool.name, model: chain.current?.name, step: steps, finish: result.finishReason, toolCalls: result.toolCalls.length });
+      if (tool.tokenBudget !== undefined && usage.inputTokens + usage.outputTokens > tool.tokenBudget) {
+        throw new LimitError(`tokenBudget: the call used ${usage.inputTokens + usage.outputTokens} tokens, over its budget of ${tool.tokenBudget}`);
+      }
+      messages.push({ role: 'assistant', content: result.content, toolCalls: result.toolCalls.length ? result.toolCalls : undefined });
+
+      if (result.toolCalls.length) {
+        for (const call of result.toolCalls) {
+          ctx.progress.step(`step ${steps}/${tool.maxSteps}: calling ${call.name}`);
+          messages.push(await runNestedCall(tool, call, runCtx, deps, usage));
+        }
+        continue;
+      }
+
+      const text = textOf(result.content);
+      if (result.finishReason === 'content-filter') return finish(`the model's answer was withheld by its content filter${text ? `: ${text}` : ''}`, true);
+      if (!tool.outputSchema) return finish(text, false);
+
+      const problem = checkStructured(tool, text);
+      if (problem.ok) return finish(JSON.stringify(problem.value), false, problem.value);
+      if (outputRetries-- <= 0) return finish(`the model's answer did not match the output schema after ${tool.outputRetries} retries: ${problem.error}`, true);
+      log.info('output did not match the schema; asking again', { tool: tool.name, error: problem.error });
+      messages.push({ role: 'user', content: [{ type: 'text', text: `Your answer did not match the required JSON Schema: ${problem.error}. Reply again with only a JSON object that matches the schema.` }] });
+    }
+  } catch (err) {
+    if (ctx.signal.aborted) throw ctx.signal.reason ?? err; // the client cancelled: it wants no result
+    if (timeout.signal.aborted) return finish(errorMessage(timeout.signal.reason), true);
+    if (err instanceof LimitError || err instanceof ProviderError) return finish(errorMessage(err), true);
+    if (err instanceof Error && err.name === 'AllModelsFailedError') return finish(err.message, true);
+    throw err;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function checkStructured(tool: ToolConfig, text: string): { ok: true; value: Record<string, unknown> } | { ok: false; error: string } {
+  let value: unknown;
+  try {
+    value = parseJson(text);
+  } catch (err) {
+    return { ok: false, error: `not JSON (${errorMessage(err)})` };
+  }
+  let validate = outputValidators.get(tool.outputSchema!);
+  if (!validate) outputValidators.set(tool.outputSchema!, (validate = compileValidator(tool.outputSchema!)));
+  const result = validate(value);
+  return result.ok ? { ok: true, value: value as Record<string, unknown> } : { ok: false, error: result.errors.join('; ') };
+}
+
+async function runNestedCall(
+  parent: ToolConfig,
+  call: { id: string; name: string; input: string },
+  ctx: RunContext,
+  deps: AgentDeps,
+  usage: Required<Usage>,
+): Promise<Message> {
+  const reply = (text: string, isError: boolean): Message => ({ role: 'tool', toolCallId: call.id, toolName: call.name, content: [{ type: 'text', text }], isError });
+  if (!parent.tools.includes(call.name)) return reply(`unknown tool "${call.name}"; available: ${parent.tools.join(', ')}`, true);
+  let args: unknown;
+  try {
+    args = call.input.trim() ? JSON.parse(call.input) : {};
+  } catch (err) {
+    return reply(`the arguments are not valid JSON: ${errorMessage(err)}`, true);
+  }
+  const outcome = await deps.callTool(call.name, args, { ...ctx, depth: ctx.depth + 1 });
+  addUsage(usage, outcome.usage);
+  return reply(outcome.text, outcome.isError);
+}

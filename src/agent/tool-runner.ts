@@ -1,0 +1,63 @@
+// Every tool call, from an MCP client or from another agent, goes through here: validate, run, log.
+import type { Config, ToolConfig } from '../config/types.js';
+import type { Logger } from '../log.js';
+import type { ProviderRegistry } from '../providers/registry.js';
+import { compileValidator, type Validator } from '../util/json-schema.js';
+import { runAgent, type AgentOutcome, type RunContext } from './run.js';
+
+export class ToolRunner {
+  private readonly validators = new Map<ToolConfig, Validator>();
+
+  constructor(
+    private config: Config,
+    private readonly registry: ProviderRegistry,
+    private readonly log: Logger,
+  ) {}
+
+  /** Swap in a reloaded config; calls in flight finish on the one they started with. */
+  setConfig(config: Config): void {
+    this.config = config;
+    this.validators.clear();
+  }
+
+  get current(): Config {
+    return this.config;
+  }
+
+  async call(name: string, rawArgs: unknown, ctx: RunContext): Promise<AgentOutcome> {
+    const started = performance.now();
+    const tool = this.config.tools.get(name);
+    const empty = { inputTokens: 0, outputTokens: 0 };
+    if (!tool) return { text: `unknown tool "${name}"`, isError: true, steps: 0, usage: empty };
+    const args = structuredClone(rawArgs ?? {}) as Record<string, unknown>;
+    let validate = this.validators.get(tool);
+    if (!validate) this.validators.set(tool, (validate = compileValidator(tool.inputSchema)));
+    const valid = validate(args);
+    if (!valid.ok) {
+      return { text: `Invalid arguments for tool ${name}: ${valid.errors.join('; ')}`, isError: true, steps: 0, usage: empty };
+    }
+    ctx.log.debug('call started', { tool: name, depth: ctx.depth });
+    let outcome: AgentOutcome | undefined;
+    try {
+      outcome = await runAgent(tool, args, ctx, {
+        registry: this.registry,
+        tools: this.config.tools,
+        callTool: (n, a, c) => this.call(n, a, c),
+      });
+      return outcome;
+    } finally {
+      const ms = Math.round(performance.now() - started);
+      const status = outcome ? (outcome.isError ? 'error' : 'ok') : ctx.signal.aborted ? 'cancelled' : 'failed';
+      const fields = {
+        tool: name,
+        model: outcome?.model,
+        steps: outcome?.steps,
+        tokens: outcome ? outcome.usage.inputTokens + outcome.usage.outputTokens : undefined,
+        ms,
+        status,
+      };
+      if (outcome?.isError) ctx.log.warn(`call ${name} failed: ${outcome.text.split('\n')[0]}`, fields);
+      else ctx.log.info('call', fields);
+    }
+  }
+}

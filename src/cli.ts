@@ -1,0 +1,84 @@
+// Commander definitions only: flags -> typed options -> a command function (loaded on demand).
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { parseLogLevel, LOG_LEVELS, type LogFormat, type LogLevel } from './log.js';
+import { parseDuration } from './util/duration.js';
+import type { GlobalOptions } from './commands/context.js';
+
+declare const AGENT_MCP_VERSION: string;
+const VERSION = typeof AGENT_MCP_VERSION === 'string' ? AGENT_MCP_VERSION : '0.0.0-dev';
+
+function logLevel(value: string): LogLevel {
+  const level = parseLogLevel(value);
+  if (!level) throw new InvalidArgumentError(`expected one of ${LOG_LEVELS.join(', ')}`);
+  return level;
+}
+
+function duration(value: string): number {
+  try {
+    return parseDuration(/^\d+(\.\d+)?$/.test(value) ? Number(value) : value);
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message);
+  }
+}
+
+/** Runs the command line; resolves with the exit code. */
+export async function runCli(argv: string[]): Promise<number> {
+  let code = 0;
+  const program = new Command('agent-mcp')
+    .description('Turn one YAML file into an MCP server whose tools are LLM agents.')
+    .version(VERSION, '-V, --version', 'print the version')
+    .addOption(new Option('--log-level <level>', `log level on stderr (${LOG_LEVELS.slice(0, 5).join(', ')})`).argParser(logLevel).default('info'))
+    .addOption(new Option('--log-format <format>', 'log lines as readable text or JSON').choices(['text', 'json']).default('text'))
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+  const globals = (): GlobalOptions => {
+    const o = program.opts<{ logLevel: LogLevel; logFormat: LogFormat }>();
+    return { logLevel: o.logLevel, logFormat: o.logFormat };
+  };
+
+  program
+    .command('serve')
+    .description('serve the tools and prompts of FILE over stdio (for Claude Desktop, Cursor, VS Code, Claude Code)')
+    .argument('[file]', 'the agents file', 'agents.yaml')
+    .action(async (file: string) => {
+      const { serveCommand } = await import('./commands/serve.js');
+      code = await serveCommand({ ...globals(), file });
+    });
+
+  program
+    .command('validate')
+    .description('check FILE and print "ok: N tools, M prompts, K models", or every problem as FILE:LINE:COL: message')
+    .argument('[file]', 'the agents file', 'agents.yaml')
+    .action(async (file: string) => {
+      const { validateCommand } = await import('./commands/validate.js');
+      code = validateCommand({ ...globals(), file });
+    });
+
+  program
+    .command('call')
+    .description('call one tool of a server and print its text (with no tool: list the tools and their arguments)')
+    .argument('[tool]', 'the tool to call')
+    .argument('[args...]', 'arguments as key=value (typed by the tool\'s input schema)')
+    .option('-c, --config <file>', 'the agents file to serve', 'agents.yaml')
+    .option('--json <object>', 'arguments as a JSON object (key=value words are merged over it)')
+    .addOption(new Option('-o, --output <format>', 'print the text, or the whole result as JSON').choices(['text', 'json']).default('text'))
+    .addOption(new Option('--timeout <duration>', 'give up after this long (progress keeps it alive)').argParser(duration).default(600_000, '10m'))
+    .action(async (tool: string | undefined, args: string[], opts: { config: string; json?: string; output: 'text' | 'json'; timeout: number }) => {
+      const { callCommand } = await import('./commands/call.js');
+      code = await callCommand({
+        ...globals(),
+        config: opts.config,
+        tool,
+        args,
+        json: opts.json,
+        output: opts.output,
+        timeoutMs: opts.timeout,
+        logLevelGiven: program.getOptionValueSource('logLevel') === 'cli',
+      });
+    });
+
+  await program.parseAsync(argv, { from: 'user' });
+  return code;
+}

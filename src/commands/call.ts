@@ -1,0 +1,73 @@
+// `agent-mcp call`: an MCP client in a shell. Spawns `serve` for the file, calls one tool, prints the result.
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
+import { loadConfigFile } from '../config/load.js';
+import { AgentMcpError } from '../errors.js';
+import type { GlobalOptions } from './context.js';
+import { describeArguments, parseCallArgs } from './call-args.js';
+import { suggestion } from '../util/did-you-mean.js';
+
+export interface CallOptions extends GlobalOptions {
+  config: string;
+  tool?: string;
+  args: string[];
+  json?: string;
+  output: 'text' | 'json';
+  timeoutMs: number;
+  /** Flags given explicitly on the command line, passed on to the spawned server. */
+  logLevelGiven: boolean;
+}
+
+export async function callCommand(options: CallOptions): Promise<number> {
+  // Check the file here first, so its problems come out located (exit 2), not as a server that died.
+  loadConfigFile(options.config);
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [process.argv[1]!, 'serve', options.config, '--log-level', options.logLevelGiven ? options.logLevel : 'warning', '--log-format', options.logFormat],
+    stderr: 'inherit',
+    env: process.env as Record<string, string>,
+  });
+  const client = new Client({ name: 'agent-mcp-call', version: '1.0.0' });
+  try {
+    await client.connect(transport);
+    const { tools } = await client.listTools();
+    if (!options.tool) return listTools(tools);
+    const tool = tools.find((t) => t.name === options.tool);
+    if (!tool) {
+      throw new AgentMcpError(`no tool "${options.tool}"${suggestion(options.tool, tools.map((t) => t.name))}; tools: ${tools.map((t) => t.name).join(', ') || '(none)'}`, 2);
+    }
+    const args = parseCallArgs(options.args, options.json, tool.inputSchema as never, tool.name);
+    const result = (await client.callTool({ name: tool.name, arguments: args, _meta: { progressToken: 1 } }, undefined, {
+      timeout: options.timeoutMs,
+      resetTimeoutOnProgress: true,
+    })) as CallToolResult;
+    return printResult(result, options.output);
+  } finally {
+    await client.close().catch(() => {});
+  }
+}
+
+function listTools(tools: Tool[]): number {
+  const out: string[] = [];
+  for (const t of tools) {
+    out.push(`${t.name}${t.description ? ` - ${t.description}` : ''}`);
+    for (const line of describeArguments(t.inputSchema as never)) out.push(`  ${line}`);
+  }
+  process.stdout.write(out.length ? out.join('\n') + '\n' : '(no tools)\n');
+  return 0;
+}
+
+export function printResult(result: CallToolResult, output: 'text' | 'json'): number {
+  if (output === 'json') {
+    process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+    return result.isError ? 1 : 0;
+  }
+  const text = result.content.map((c) => (c.type === 'text' ? c.text : `[${c.type}]`)).join('\n');
+  if (result.isError) {
+    process.stderr.write(`error: ${text}\n`);
+    return 1;
+  }
+  process.stdout.write(text.endsWith('\n') ? text : text + '\n');
+  return 0;
+}

@@ -1,0 +1,363 @@
+// Read agents.yaml: .env, ${VAR}, YAML with positions, the zod schema, then the cross-checks -> Config.
+import { readFileSync, existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { parseEnv } from 'node:util';
+import { AgentMcpError, ConfigError, type ConfigIssue } from '../errors.js';
+import { parseTemplate, TemplateSyntaxError, type Template } from '../agent/template.js';
+import { registerSecret } from '../util/redact.js';
+import { suggestion } from '../util/did-you-mean.js';
+import { parseDuration, parseSize } from '../util/duration.js';
+import { compileValidator, schemaProblem } from '../util/json-schema.js';
+import type { JsonSchema } from '../providers/types.js';
+import { configSchema, PROVIDERS, type ProviderName, type RawConfig, type RawModel, type RawTool } from './schema.js';
+import { DEFAULT_MAX_STEPS, DEFAULT_OUTPUT_RETRIES, DEFAULT_TIMEOUT_MS, type Config, type ModelConfig, type PromptConfig, type ToolConfig } from './types.js';
+import { YamlSource, type PathSegment } from './yaml-source.js';
+import { dotted, zodIssuesToConfigIssues } from './zod-issues.js';
+
+export const TOOL_NAME = /^[A-Za-z0-9_.-]{1,128}$/;
+
+/** Which fields each provider understands; the rest are config errors (a typo would otherwise be silent). */
+const PROVIDER_FIELDS: Record<ProviderName, readonly (keyof RawModel)[]> = {
+  openai: ['model', 'baseURL', 'apiKey', 'headers', 'organization', 'maxTokens', 'temperature', 'timeout', 'maxRetries'],
+  anthropic: ['model', 'baseURL', 'apiKey', 'headers', 'maxTokens', 'temperature', 'timeout', 'maxRetries'],
+  sampling: ['maxTokens', 'temperature', 'timeout', 'hints', 'costPriority', 'speedPriority', 'intelligencePriority', 'stopSequences', 'toolsOptional'],
+  test: ['model', 'responses', 'delay', 'maxTokens', 'temperature'],
+};
+
+export const KEY_ENV: Partial<Record<ProviderName, string>> = { openai: 'OPENAI_API_KEY', anthropic: 'ANTHROPIC_API_KEY' };
+
+export interface LoadOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Also check examples against input schemas (validate, test); skipped on the serve start-up path. */
+  deep?: boolean;
+}
+
+export function loadConfigFile(file: string, options: LoadOptions = {}): Config {
+  const path = resolve(file);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (err as Error).message;
+    throw new AgentMcpError(`cannot read ${file}: ${why}${code === 'ENOENT' && file.endsWith('agents.yaml') ? ' (run `agent-mcp init` to create one)' : ''}`, 2);
+  }
+  const env = options.env ?? process.env;
+  loadDotEnv(dirname(path), env);
+  return loadConfigText(path, text, { ...options, env });
+}
+
+/** A .env beside the file fills variables that are not already set. */
+function loadDotEnv(dir: string, env: NodeJS.ProcessEnv): void {
+  const file = join(dir, '.env');
+  if (!existsSync(file)) return;
+  try {
+    for (const [k, v] of Object.entries(parseEnv(readFileSync(file, 'utf8')))) if (env[k] === undefined) env[k] = v;
+  } catch (err) {
+    throw new AgentMcpError(`cannot read ${file}: ${(err as Error).message}`, 2);
+  }
+}
+
+export function loadConfigText(file: string, text: string, options: LoadOptions = {}): Config {
+  const env = options.env ?? process.env;
+  const source = new YamlSource(file, text, env);
+  if (source.doc.errors.length) throw new ConfigError(source.issues);
+  const raw = source.toJS();
+  const parsed = configSchema.safeParse(raw);
+  const issues = [...source.issues];
+  if (!parsed.success) {
+    issues.push(...zodIssuesToConfigIssues(parsed.error, configSchema as never, raw, source));
+    throw new ConfigError(sortIssues(issues));
+  }
+  const checker = new CrossChecker(source, parsed.data, env, issues, options.deep ?? false);
+  const config = checker.build();
+  if (issues.length) throw new ConfigError(sortIssues(issues));
+  return config;
+}
+
+function sortIssues(issues: ConfigIssue[]): ConfigIssue[] {
+  return [...issues].sort((a, b) => a.line - b.line || a.col - b.col);
+}
+
+class CrossChecker {
+  private readonly warnings: ConfigIssue[] = [];
+  private readonly models = new Map<string, ModelConfig>();
+  private readonly warnedKeys = new Set<string>();
+
+  constructor(
+    private readonly source: YamlSource,
+    private readonly raw: RawConfig,
+    private readonly env: NodeJS.ProcessEnv,
+    private readonly issues: ConfigIssue[],
+    private readonly deep: boolean,
+  ) {}
+
+  private error(path: PathSegment[], message: string, at: 'key' | 'value' = 'value') {
+    const prefix = path.length ? `${dotted(path)}: ` : '';
+    this.issues.push(at === 'key' ? this.source.keyAt(path, prefix + message) : this.source.valueAt(path, prefix + message));
+  }
+
+  build(): Config {
+    for (const [name, entry] of Object.entries(this.raw.models ?? {})) this.models.set(name, this.modelEntry(name, entry));
+    const tools = new Map<string, ToolConfig>();
+    for (const [name, raw] of Object.entries(this.raw.tools ?? {})) {
+      const tool = this.tool(name, raw);
+      if (tool) tools.set(name, tool);
+    }
+    this.checkToolGraph(tools);
+    const prompts = new Map<string, PromptConfig>();
+    for (const [name, raw] of Object.entries(this.raw.prompts ?? {})) {
+      const prompt = this.prompt(name, raw);
+      if (prompt) prompts.set(name, prompt);
+    }
+    const server = this.raw.server ?? {};
+    const http = server.http ?? {};
+    return {
+      file: this.source.file,
+      server: {
+        name: server.name ?? 'agent-mcp',
+        version: server.version ?? '1.0.0',
+        instructions: server.instructions,
+        http: {
+          host: http.host,
+          port: http.port,
+          path: http.path,
+          stateless: http.stateless,
+          sessionTtlMs: http.sessionTtl !== undefined ? parseDuration(http.sessionTtl) : undefined,
+          maxSessions: http.maxSessions,
+          allowedOrigins: http.allowedOrigins,
+          allowedHosts: http.allowedHosts,
+          bodyLimitBytes: this.size(['server', 'http', 'bodyLimit'], http.bodyLimit),
+        },
+      },
+      models: this.models,
+      tools,
+      prompts,
+      warnings: this.warnings,
+      envVars: [...this.source.envVars].sort(),
+    };
+  }
+
+  private size(path: PathSegment[], value: number | string | undefined): number | undefined {
+    if (value === undefined) return undefined;
+    try {
+      return parseSize(value);
+    } catch (err) {
+      this.error(path, (err as Error).message);
+      return undefined;
+    }
+  }
+
+  private modelEntry(name: string, entry: RawModel): ModelConfig {
+    const allowed = new Set<string>(['provider', ...PROVIDER_FIELDS[entry.provider]]);
+    for (const key of Object.keys(entry)) {
+      if (!allowed.has(key)) {
+        const owners = PROVIDERS.filter((p) => (PROVIDER_FIELDS[p] as readonly string[]).includes(key));
+        this.error(['models', name, key], `"${key}" does not apply to provider ${entry.provider}${owners.length ? ` (only to ${owners.join(', ')})` : ''}`, 'key');
+      }
+    }
+    if ((entry.provider === 'openai' || entry.provider === 'anthropic') && !entry.model) {
+      this.error(['models', name], `missing required field "model" (the ${entry.provider} model id)`, 'key');
+    }
+    const { timeout, delay, ...rest } = entry;
+    return this.withKey({ ...rest, name, timeoutMs: timeout !== undefined ? parseDuration(timeout) : undefined, delayMs: delay !== undefined ? parseDuration(delay) : undefined });
+  }
+
+  /** API keys: the entry's own, else the provider's variable; remembered as secrets for redaction. */
+  private withKey(model: ModelConfig): ModelConfig {
+    const envName = KEY_ENV[model.provider];
+    if (envName && !model.apiKey) model.apiKey = this.env[envName] || undefined;
+    registerSecret(model.apiKey);
+    return model;
+  }
+
+  /** Resolve one model reference written at `path`. */
+  private resolveRef(ref: string, path: PathSegment[]): ModelConfig | undefined {
+    const named = this.models.get(ref);
+    if (named) return named;
+    if (ref === 'sampling' || ref === 'test') return { name: ref, provider: ref };
+    const m = /^([a-z]+):(.+)$/.exec(ref);
+    if (m) {
+      const provider = m[1] as ProviderName;
+      if (provider === 'openai' || provider === 'anthropic') {
+        const model = this.withKey({ name: ref, provider, model: m[2]! });
+        this.models.set(ref, model); // one shared entry per shorthand
+        return model;
+      }
+      this.error(path, `unknown provider "${m[1]}" in "${ref}" (shorthands: openai:MODEL, anthropic:MODEL)`);
+      return undefined;
+    }
+    const names = [...this.models.keys()].filter((n) => !n.includes(':'));
+    this.error(path, `unknown model "${ref}"${suggestion(ref, [...names, 'sampling', 'test'])}; define it under models: or write provider:model-id`);
+    return undefined;
+  }
+
+  private chain(value: string | string[] | undefined, path: PathSegment[]): ModelConfig[] {
+    if (value === undefined) return [];
+    const refs = Array.isArray(value) ? value : [value];
+    const out: ModelConfig[] = [];
+    refs.forEach((ref, i) => {
+      const at = Array.isArray(value) ? [...path, i] : path;
+      const model = this.resolveRef(ref, at);
+      if (!model) return;
+      out.push(model);
+      const envName = KEY_ENV[model.provider];
+      if (envName && !model.apiKey && !model.baseURL && !this.warnedKeys.has(model.name)) {
+        this.warnedKeys.add(model.name);
+        const where = this.models.get(model.name) && !model.name.includes(':') ? ['models', model.name] : at;
+        const prefix = dotted(where);
+        this.warnings.push(this.source.valueAt(where, `${prefix}: ${envName} is not set; model ${model.name} is unavailable until it is`));
+      }
+    });
+    return out;
+  }
+
+  private template(source: string, path: PathSegment[], declared: Set<string>, what: string): Template | undefined {
+    let template: Template;
+    try {
+      template = parseTemplate(source);
+    } catch (err) {
+      if (!(err instanceof TemplateSyntaxError)) throw err;
+      this.issues.push(this.source.placeInValue(path, err.offset, `${dotted(path)}: ${err.message}`));
+      return undefined;
+    }
+    for (const ref of template.refs) {
+      if (!declared.has(ref.name)) {
+        this.issues.push(
+          this.source.placeInValue(path, ref.offset, `${dotted(path)}: placeholder {{${ref.name}}} names no declared ${what}${suggestion(ref.name, declared)}`),
+        );
+      }
+    }
+    return template;
+  }
+
+  private tool(name: string, raw: RawTool): ToolConfig | undefined {
+    const path = ['tools', name];
+    if (!TOOL_NAME.test(name)) {
+      this.error(path, `tool name "${name}" must be 1-128 characters of A-Z a-z 0-9 _ - .`, 'key');
+    }
+    const inputSchema = this.inputSchema(raw.input, [...path, 'input']);
+    const declared = new Set(Object.keys((inputSchema?.properties as object | undefined) ?? {}));
+    const prompt = this.template(raw.prompt, [...path, 'prompt'], declared, 'argument');
+    const system = raw.system !== undefined ? this.template(raw.system, [...path, 'system'], declared, 'argument') : undefined;
+    let outputSchema: ToolConfig['outputSchema'];
+    if (raw.output) {
+      if (raw.output.type !== 'object') this.error([...path, 'output'], 'the output schema must have type: object (MCP structuredContent is an object)');
+      else if (this.checkSchema(raw.output, [...path, 'output'])) outputSchema = raw.output as ToolConfig['outputSchema'];
+    }
+    const defaults = this.raw.defaults ?? {};
+    const models = raw.model !== undefined ? this.chain(raw.model, [...path, 'model']) : this.chain(defaults.model, ['defaults', 'model']);
+    if (raw.model === undefined && defaults.model === undefined) {
+      this.error(path, 'no model: set model: on the tool or defaults.model (e.g. test, for an offline start)', 'key');
+    }
+    const timeout = raw.timeout ?? defaults.timeout;
+    if (inputSchema && this.deep) this.checkExamples(raw, inputSchema, path);
+    if (!prompt || !inputSchema) return undefined;
+    return {
+      name,
+      title: raw.title,
+      description: raw.description,
+      system,
+      prompt,
+      inputSchema,
+      outputSchema,
+      models,
+      tools: raw.tools ?? [],
+      maxSteps: raw.maxSteps ?? defaults.maxSteps ?? DEFAULT_MAX_STEPS,
+      timeoutMs: timeout !== undefined ? parseDuration(timeout) : DEFAULT_TIMEOUT_MS,
+      tokenBudget: raw.tokenBudget,
+      outputRetries: raw.outputRetries ?? DEFAULT_OUTPUT_RETRIES,
+      temperature: raw.temperature,
+      annotations: raw.annotations,
+      examples: raw.examples ?? [],
+    };
+  }
+
+  private checkSchema(schema: JsonSchema, path: PathSegment[]): boolean {
+    const problem = schemaProblem(schema);
+    if (problem) this.error(path, `not a valid JSON Schema: ${problem}`);
+    return !problem;
+  }
+
+  /** `input:` is a whole JSON Schema (it has a string `type`) or a map of argument name to schema. */
+  private inputSchema(input: JsonSchema | undefined, path: PathSegment[]): ToolConfig['inputSchema'] | undefined {
+    if (input === undefined) return { type: 'object', properties: {}, required: [] };
+    if (typeof input.type === 'string') {
+      if (input.type !== 'object') {
+        this.error([...path, 'type'], `an input schema must have type: object, got "${input.type}"`);
+        return undefined;
+      }
+      return this.checkSchema(input, path) ? (input as ToolConfig['inputSchema']) : undefined;
+    }
+    const properties: Record<string, unknown> = {};
+    const required: string[] = [];
+    let ok = true;
+    for (const [arg, schema] of Object.entries(input)) {
+      if (!schema || typeof schema !== 'object' || Array.isArray(schema)) {
+        this.error([...path, arg], `expected a JSON Schema mapping such as { type: string, description: ... }, got ${JSON.stringify(schema)}`);
+        ok = false;
+        continue;
+      }
+      const { optional, ...prop } = schema as Record<string, unknown>;
+      if (optional !== undefined && typeof optional !== 'boolean') {
+        this.error([...path, arg, 'optional'], 'expected true or false');
+        ok = false;
+      }
+      properties[arg] = prop;
+      if (!('default' in prop) && optional !== true) required.push(arg);
+    }
+    const schema = { type: 'object' as const, properties, required };
+    return ok && this.checkSchema(schema, path) ? schema : undefined;
+  }
+
+  private checkExamples(raw: RawTool, inputSchema: JsonSchema, path: PathSegment[]): void {
+    const validate = compileValidator(inputSchema);
+    (raw.examples ?? []).forEach((example, i) => {
+      const result = validate(structuredClone(example.input));
+      if (!result.ok) this.error([...path, 'examples', i, 'input'], `does not match the input schema: ${result.errors.join('; ')}`);
+      if (example.expect.matches !== undefined) {
+        try {
+          new RegExp(example.expect.matches);
+        } catch (err) {
+          this.error([...path, 'examples', i, 'expect', 'matches'], `not a regular expression: ${(err as Error).message}`);
+        }
+      }
+      if (example.expect.schema && !raw.output) this.error([...path, 'examples', i, 'expect', 'schema'], 'the tool has no output schema to check against');
+    });
+  }
+
+  /** Agent tools must exist, and no agent may end up calling itself. */
+  private checkToolGraph(tools: Map<string, ToolConfig>): void {
+    const names = Object.keys(this.raw.tools ?? {});
+    for (const [name, raw] of Object.entries(this.raw.tools ?? {})) {
+      (raw.tools ?? []).forEach((callee, i) => {
+        if (!names.includes(callee)) this.error(['tools', name, 'tools', i], `unknown tool "${callee}"${suggestion(callee, names)}`);
+        else if (callee === name) this.error(['tools', name, 'tools', i], `tool "${name}" cannot call itself`);
+      });
+    }
+    const state = new Map<string, 'visiting' | 'done'>();
+    const visit = (name: string, trail: string[]): void => {
+      state.set(name, 'visiting');
+      const callees = this.raw.tools?.[name]?.tools ?? [];
+      callees.forEach((callee, i) => {
+        if (callee === name || !names.includes(callee)) return;
+        if (state.get(callee) === 'visiting') {
+          const cycle = [...trail.slice(trail.indexOf(callee)), name, callee];
+          this.error(['tools', name, 'tools', i], `cycle: ${cycle.join(' -> ')}`);
+        } else if (!state.has(callee)) visit(callee, [...trail, name]);
+      });
+      state.set(name, 'done');
+    };
+    for (const name of names) if (!state.has(name)) visit(name, []);
+    void tools;
+  }
+
+  private prompt(name: string, raw: NonNullable<RawConfig['prompts']>[string]): PromptConfig | undefined {
+    const path = ['prompts', name];
+    const args = Object.entries(raw.arguments ?? {}).map(([argName, a]) => ({ name: argName, description: a.description, required: a.required ?? false, complete: a.complete }));
+    const declared = new Set(args.map((a) => a.name));
+    const messages = raw.messages.map((m, i) => ({ role: m.role, text: this.template(m.text, [...path, 'messages', i, 'text'], declared, 'prompt argument') }));
+    if (messages.some((m) => !m.text)) return undefined;
+    return { name, title: raw.title, description: raw.description, arguments: args, messages: messages as PromptConfig['messages'] };
+  }
+}

@@ -1,0 +1,157 @@
+// The zod schema of agents.yaml: the single source of its types, its validation and its JSON Schema.
+import { z } from 'zod';
+
+export const PROVIDERS = ['openai', 'anthropic', 'sampling', 'test'] as const;
+export type ProviderName = (typeof PROVIDERS)[number];
+
+const duration = z
+  .union([z.number().positive(), z.string().regex(/^\d+(\.\d+)?\s*(ms|s|m|h)?$/)])
+  .describe('A duration: seconds as a number, or a string such as "500ms", "90s", "5m", "1h".');
+
+const modelRef = z
+  .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
+  .describe(
+    'A model: a name from `models:`, a shorthand `provider:model-id` (openai:gpt-4.1-mini, anthropic:claude-haiku-4-5), ' +
+      'the bare `sampling` or `test`, or a list of those (a fallback chain: the first usable model answers).',
+  );
+
+const jsonSchema = z.record(z.string(), z.unknown()).describe('A JSON Schema object.');
+
+export const modelSchema = z
+  .strictObject({
+    provider: z.enum(PROVIDERS).describe('Who runs the model: openai (and any OpenAI-compatible endpoint), anthropic, sampling (the MCP client\'s own model) or test (offline, deterministic).'),
+    model: z.string().min(1).optional().describe('The provider\'s model id, e.g. gpt-4.1-mini or claude-haiku-4-5 (openai and anthropic).'),
+    baseURL: z.string().url().optional().describe('API base URL: any OpenAI-compatible endpoint (Ollama, vLLM, LM Studio, OpenRouter) or an Anthropic proxy.'),
+    apiKey: z.string().optional().describe('API key; defaults to OPENAI_API_KEY or ANTHROPIC_API_KEY. Write it as ${VAR}, never inline.'),
+    headers: z.record(z.string(), z.string()).optional().describe('Extra HTTP headers sent with every request (openai, anthropic).'),
+    organization: z.string().optional().describe('OpenAI organization id.'),
+    maxTokens: z.number().int().positive().optional().describe('Maximum output tokens per model request (sampling default 1024, anthropic default 4096).'),
+    temperature: z.number().min(0).max(2).optional().describe('Sampling temperature.'),
+    timeout: duration.optional().describe('Timeout of one model request (default 60s for APIs, 300s for sampling).'),
+    maxRetries: z.number().int().min(0).max(10).optional().describe('Retries of a retriable failure (429, 5xx, connection reset, timeout) before the chain moves on (default 2).'),
+    responses: z.array(z.union([z.string(), z.record(z.string(), z.unknown())])).min(1).optional()
+      .describe('test provider: scripted replies answered in order, the last repeating. A string is text; an object is JSON (structured output) or {toolCalls: [{name, input}]} / {text}.'),
+    delay: duration.optional().describe('test provider: pause before each reply (to exercise progress and cancellation).'),
+    hints: z.array(z.string()).optional().describe('sampling: model name hints for the client, in order of preference.'),
+    costPriority: z.number().min(0).max(1).optional().describe('sampling: how much the client should favour cheap models (0..1).'),
+    speedPriority: z.number().min(0).max(1).optional().describe('sampling: how much the client should favour fast models (0..1).'),
+    intelligencePriority: z.number().min(0).max(1).optional().describe('sampling: how much the client should favour capable models (0..1).'),
+    stopSequences: z.array(z.string()).optional().describe('sampling: stop sequences.'),
+    toolsOptional: z.boolean().optional().describe('sampling: when the client cannot sample with tools, run the agent without its tools instead of moving down the chain.'),
+  })
+  .describe('A model entry.');
+
+const exampleSchema = z
+  .strictObject({
+    name: z.string().optional().describe('A name for the case in reports.'),
+    input: z.record(z.string(), z.unknown()).default({}).describe('The tool arguments.'),
+    expect: z
+      .strictObject({
+        equals: z.string().optional().describe('The result text equals this exactly.'),
+        contains: z.union([z.string(), z.array(z.string())]).optional().describe('The result text contains this (each of these).'),
+        matches: z.string().optional().describe('The result text matches this regular expression.'),
+        schema: z.boolean().optional().describe('structuredContent is valid against the tool\'s output schema.'),
+        isError: z.boolean().optional().describe('The result is (true) or is not (false, the default) an error.'),
+      })
+      .default({})
+      .describe('What the result must satisfy.'),
+  })
+  .describe('A smoke test case run by `agent-mcp test`.');
+
+export const toolSchema = z
+  .strictObject({
+    title: z.string().optional().describe('Human-readable title shown by clients.'),
+    description: z.string().optional().describe('What the tool does; the calling model reads this.'),
+    system: z.string().optional().describe('The agent\'s system prompt (a template, like `prompt`).'),
+    prompt: z.string().describe('The user prompt template: {{arg}} inserts an argument verbatim, {{#arg}}...{{/arg}} renders only when arg is given, {{^arg}}...{{/arg}} only when it is not.'),
+    input: jsonSchema.optional().describe('Arguments: a map of argument name to JSON Schema (required unless it has a default or `optional: true`), or a whole JSON Schema object with type: object.'),
+    output: jsonSchema.optional().describe('A JSON Schema (type: object) for structured output: the MCP outputSchema, validated, returned as structuredContent.'),
+    model: modelRef.optional().describe('The model or fallback chain; defaults.model when absent.'),
+    tools: z.array(z.string()).optional().describe('Other tools of this file that this agent may call.'),
+    maxSteps: z.number().int().min(1).max(100).optional().describe('Most model requests in one call (default 10).'),
+    timeout: duration.optional().describe('Time limit of one call (default 120s).'),
+    tokenBudget: z.number().int().positive().optional().describe('Most tokens (input + output, summed over steps) one call may use.'),
+    outputRetries: z.number().int().min(0).max(10).optional().describe('Re-asks when structured output fails validation (default 2).'),
+    temperature: z.number().min(0).max(2).optional().describe('Sampling temperature for this agent.'),
+    annotations: z
+      .strictObject({
+        title: z.string().optional(),
+        readOnlyHint: z.boolean().optional(),
+        destructiveHint: z.boolean().optional(),
+        idempotentHint: z.boolean().optional(),
+        openWorldHint: z.boolean().optional(),
+      })
+      .optional()
+      .describe('MCP tool annotations.'),
+    examples: z.array(exampleSchema).optional().describe('Smoke tests run by `agent-mcp test`.'),
+  })
+  .describe('A tool: one agent.');
+
+const promptArgumentSchema = z.strictObject({
+  description: z.string().optional().describe('What the argument is.'),
+  required: z.boolean().optional().describe('Whether the client must give it (default false).'),
+  complete: z.array(z.string()).optional().describe('Values offered as completions.'),
+});
+
+export const promptSchema = z
+  .strictObject({
+    title: z.string().optional().describe('Human-readable title.'),
+    description: z.string().optional().describe('What the prompt is for.'),
+    arguments: z.record(z.string(), promptArgumentSchema).optional().describe('Prompt arguments by name.'),
+    messages: z
+      .array(
+        z.strictObject({
+          role: z.enum(['user', 'assistant']).describe('Who says it.'),
+          text: z.string().describe('The message template ({{arg}} as in tool prompts).'),
+        }),
+      )
+      .min(1)
+      .describe('The messages the prompt renders to.'),
+  })
+  .describe('An MCP prompt.');
+
+export const httpSchema = z
+  .strictObject({
+    host: z.string().optional().describe('Address to listen on (default 127.0.0.1).'),
+    port: z.number().int().min(0).max(65535).optional().describe('Port (default 3000; 0 picks a free one).'),
+    path: z.string().startsWith('/').optional().describe('Endpoint path (default /mcp).'),
+    stateless: z.boolean().optional().describe('No sessions: every POST stands alone (scales behind any load balancer).'),
+    sessionTtl: duration.optional().describe('Idle time after which a session expires (default 30m).'),
+    maxSessions: z.number().int().positive().optional().describe('Most open sessions (default 1000); beyond it, 503.'),
+    allowedOrigins: z.array(z.string()).optional().describe('Origins allowed besides localhost.'),
+    allowedHosts: z.array(z.string()).optional().describe('Host header values allowed besides localhost and the bound address.'),
+    bodyLimit: z.union([z.number().int().positive(), z.string()]).optional().describe('Largest request body (default 4mb).'),
+  })
+  .describe('Streamable HTTP settings (flags override them).');
+
+export const configSchema = z
+  .strictObject({
+    server: z
+      .strictObject({
+        name: z.string().min(1).optional().describe('Server name in the initialize result (default agent-mcp).'),
+        version: z.string().optional().describe('Server version (default 1.0.0).'),
+        instructions: z.string().optional().describe('Instructions for the client\'s model.'),
+        http: httpSchema.optional(),
+      })
+      .optional()
+      .describe('Server identity and transport settings.'),
+    models: z.record(z.string(), modelSchema).optional().describe('Named models.'),
+    defaults: z
+      .strictObject({
+        model: modelRef.optional(),
+        maxSteps: z.number().int().min(1).max(100).optional().describe('Default maxSteps of every tool.'),
+        timeout: duration.optional().describe('Default timeout of every tool call.'),
+      })
+      .optional()
+      .describe('Defaults for every tool.'),
+    tools: z.record(z.string(), toolSchema).optional().describe('Tools by name (1-128 characters of A-Za-z0-9_-.).'),
+    prompts: z.record(z.string(), promptSchema).optional().describe('Prompts by name.'),
+  })
+  .describe('agents.yaml: an MCP server whose tools are LLM agents.');
+
+export type RawConfig = z.infer<typeof configSchema>;
+export type RawModel = z.infer<typeof modelSchema>;
+export type RawTool = z.infer<typeof toolSchema>;
+export type RawPrompt = z.infer<typeof promptSchema>;
+export type RawExample = z.infer<typeof exampleSchema>;
+export type RawHttp = z.infer<typeof httpSchema>;

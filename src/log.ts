@@ -1,0 +1,76 @@
+// The logger: always stderr (stdout is the JSON-RPC channel), readable text or JSON lines.
+import { redact } from './util/redact.js';
+
+export const LOG_LEVELS = ['debug', 'info', 'notice', 'warning', 'error', 'critical', 'alert', 'emergency'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+export type LogFields = Record<string, unknown>;
+export type LogFormat = 'text' | 'json';
+
+export interface LogRecord {
+  level: LogLevel;
+  msg: string;
+  fields: LogFields;
+}
+
+/** Receives every record at or above its own level (used to mirror call logs to MCP clients). */
+export type LogSink = (record: LogRecord) => void;
+
+export function levelRank(level: LogLevel): number {
+  return LOG_LEVELS.indexOf(level);
+}
+
+export function parseLogLevel(value: string): LogLevel | undefined {
+  const v = value === 'warn' ? 'warning' : value;
+  return (LOG_LEVELS as readonly string[]).includes(v) ? (v as LogLevel) : undefined;
+}
+
+export class Logger {
+  private readonly sinks: Set<LogSink>;
+  constructor(
+    private readonly options: { level: LogLevel; format: LogFormat; write?: (line: string) => void },
+    private readonly bound: LogFields = {},
+    sinks?: Set<LogSink>,
+  ) {
+    this.sinks = sinks ?? new Set();
+  }
+
+  /** A logger that adds `fields` to every record and extra sinks (e.g. one tool call's client). */
+  child(fields: LogFields, sink?: LogSink): Logger {
+    const sinks = sink ? new Set([...this.sinks, sink]) : this.sinks;
+    return new Logger(this.options, { ...this.bound, ...fields }, sinks);
+  }
+
+  addSink(sink: LogSink): () => void {
+    this.sinks.add(sink);
+    return () => this.sinks.delete(sink);
+  }
+
+  get level(): LogLevel {
+    return this.options.level;
+  }
+
+  debug(msg: string, fields?: LogFields) { this.log('debug', msg, fields); }
+  info(msg: string, fields?: LogFields) { this.log('info', msg, fields); }
+  notice(msg: string, fields?: LogFields) { this.log('notice', msg, fields); }
+  warn(msg: string, fields?: LogFields) { this.log('warning', msg, fields); }
+  error(msg: string, fields?: LogFields) { this.log('error', msg, fields); }
+
+  log(level: LogLevel, msg: string, fields?: LogFields): void {
+    const record: LogRecord = { level, msg: redact(msg), fields: { ...this.bound, ...fields } };
+    for (const sink of this.sinks) sink(record);
+    if (levelRank(level) < levelRank(this.options.level)) return;
+    const write = this.options.write ?? ((line: string) => process.stderr.write(line));
+    write(this.format(record));
+  }
+
+  private format(r: LogRecord): string {
+    if (this.options.format === 'json') {
+      return redact(JSON.stringify({ time: new Date().toISOString(), level: r.level, msg: r.msg, ...r.fields })) + '\n';
+    }
+    const extra = Object.entries(r.fields)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => `${k}=${typeof v === 'string' && !/\s/.test(v) ? v : JSON.stringify(v)}`)
+      .join(' ');
+    return redact(`agent-mcp ${r.level}: ${r.msg}${extra ? ' ' + extra : ''}`) + '\n';
+  }
+}

@@ -1,0 +1,29 @@
+// The one top-level catch: user errors -> message + exit code; bugs -> stack trace, exit 1.
+import { CommanderError } from 'commander';
+import { AgentMcpError } from './errors.js';
+import { redact } from './util/redact.js';
+import { runCli } from './cli.js';
+
+async function main(): Promise<void> {
+  let code: number;
+  try {
+    code = await runCli(process.argv.slice(2));
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // help and version exit 0; every other commander complaint is bad usage (it already printed why).
+      code = err.exitCode === 0 ? 0 : 2;
+    } else if (err instanceof AgentMcpError) {
+      process.stderr.write(`${redact(err.message)}\n`);
+      code = err.exitCode;
+    } else {
+      process.stderr.write(`agent-mcp: internal error (please report it):\n${redact(err instanceof Error ? (err.stack ?? err.message) : String(err))}\n`);
+      code = 1;
+    }
+  }
+  // Flush what we wrote, then leave even if a provider socket or timer is still open.
+  process.exitCode = code;
+  await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
+  process.exit(code);
+}
+
+void main();

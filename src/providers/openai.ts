@@ -1,0 +1,11 @@
+// Placeholder until the openai adapter lands: the model reports itself unavailable.
+import type { ModelConfig } from '../config/types.js';
+import type { Provider } from './types.js';
+
+export function createProvider(model: ModelConfig): Provider {
+  return {
+    name: model.name,
+    available: () => 'the openai provider is not implemented yet',
+    generate: () => Promise.reject(new Error('the openai provider is not implemented yet')),
+  };
+}

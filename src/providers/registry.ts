@@ -1,0 +1,29 @@
+// Provider name -> lazy factory. The only place that imports adapters, so an unused provider's SDK never loads.
+import type { ModelConfig } from '../config/types.js';
+import type { ProviderName } from '../config/schema.js';
+import type { Provider } from './types.js';
+
+export interface ProviderModule {
+  createProvider(model: ModelConfig): Provider;
+}
+
+const factories: Record<ProviderName, () => Promise<ProviderModule>> = {
+  test: () => import('./test.js'),
+  openai: () => import('./openai.js'),
+  anthropic: () => import('./anthropic.js'),
+  sampling: () => import('./sampling.js'),
+};
+
+/** One provider instance per configured model, created on first use. */
+export class ProviderRegistry {
+  private readonly cache = new Map<string, Promise<Provider>>();
+
+  get(model: ModelConfig): Promise<Provider> {
+    let provider = this.cache.get(model.name);
+    if (!provider) {
+      provider = factories[model.provider]().then((m) => m.createProvider(model));
+      this.cache.set(model.name, provider);
+    }
+    return provider;
+  }
+}

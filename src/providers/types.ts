@@ -1,0 +1,66 @@
+// The provider interface: the only type file shared by all adapters (see DESIGN.md).
+import type { ClientCapabilities, CreateMessageRequest, CreateMessageResultWithTools } from '@modelcontextprotocol/sdk/types.js';
+import type { Logger } from '../log.js';
+
+export type JsonSchema = Record<string, unknown>;
+
+export type Part = { type: 'text'; text: string } | { type: 'image'; mediaType: string; data: string };
+/** `input` is the raw JSON text of the arguments; the loop parses it. */
+export type ToolCall = { id: string; name: string; input: string };
+export type Message =
+  | { role: 'user'; content: Part[] }
+  | { role: 'assistant'; content: Part[]; toolCalls?: ToolCall[] }
+  | { role: 'tool'; toolCallId: string; toolName: string; content: Part[]; isError?: boolean };
+export type FinishReason = 'stop' | 'length' | 'tool-calls' | 'content-filter' | 'error' | 'other';
+export type Usage = { inputTokens?: number; outputTokens?: number };
+
+export interface ToolSpec {
+  name: string;
+  description?: string;
+  inputSchema: JsonSchema;
+}
+
+export interface GenerateRequest {
+  system?: string;
+  messages: Message[];
+  tools?: ToolSpec[];
+  /** Ask for JSON matching this schema (structured output). */
+  output?: JsonSchema;
+  maxOutputTokens?: number;
+  temperature?: number;
+  signal: AbortSignal;
+  /** Streamed text, where the adapter can stream. */
+  onTextDelta?: (delta: string) => void;
+}
+
+export interface GenerateResult {
+  content: Part[];
+  toolCalls: ToolCall[];
+  finishReason: FinishReason;
+  usage: Usage;
+  /** The model id that actually answered. */
+  model: string;
+}
+
+/** What one tool call knows about its MCP client. */
+export interface CallContext {
+  signal: AbortSignal;
+  log: Logger;
+  /** The connected client's capabilities (undefined when the client is unknown). */
+  clientCapabilities?: ClientCapabilities;
+  /** Send sampling/createMessage to the client, related to the current tool call. */
+  createMessage?: (
+    params: CreateMessageRequest['params'],
+    options: { signal: AbortSignal; timeoutMs: number },
+  ) => Promise<CreateMessageResultWithTools>;
+  /** Keep the client's request alive (progress) while a long provider request runs. */
+  keepAlive?: () => void;
+}
+
+export interface Provider {
+  /** The configured model's display name, e.g. `fast` or `openai:gpt-4.1-mini`. */
+  readonly name: string;
+  /** undefined when usable now; else the reason it is not (no key, client lacks sampling). */
+  available(ctx: CallContext, needs: { tools: boolean }): string | undefined;
+  generate(req: GenerateRequest, ctx: CallContext): Promise<GenerateResult>;
+}

@@ -1,0 +1,102 @@
+// JSON Schema validation of tool arguments and structured output (ajv, the validator the MCP SDK ships with).
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import type { JsonSchema } from '../providers/types.js';
+
+const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
+
+let shared: Ajv | undefined;
+function ajv(): Ajv {
+  // useDefaults fills declared defaults into arguments, so templates see them.
+  shared ??= addFormats(new Ajv({ strict: false, allErrors: true, useDefaults: true, validateSchema: true }));
+  return shared;
+}
+
+/** The schema's own problems (it is not valid JSON Schema), or undefined. */
+export function schemaProblem(schema: JsonSchema): string | undefined {
+  const ok = ajv().validateSchema(schema);
+  if (ok) return undefined;
+  return describeErrors(ajv().errors ?? [], 'schema').join('; ');
+}
+
+export type Validation = { ok: true; value: unknown } | { ok: false; errors: string[] };
+export type Validator = (value: unknown) => Validation;
+
+export function compileValidator(schema: JsonSchema): Validator {
+  let fn: ValidateFunction | undefined;
+  return (value) => {
+    fn ??= ajv().compile(schema);
+    return fn(value) ? { ok: true, value } : { ok: false, errors: describeErrors(fn.errors ?? [], '') };
+  };
+}
+
+/** Ajv errors as "field: problem" lines a person (or a model) can act on. */
+function describeErrors(errors: ErrorObject[], root: string): string[] {
+  const out = new Set<string>();
+  for (const e of errors) {
+    const at = e.instancePath.replace(/^\//, '').replace(/\//g, '.') || root;
+    const prefix = at ? `${at}: ` : '';
+    if (e.keyword === 'required') {
+      const field = (e.params as { missingProperty: string }).missingProperty;
+      out.add(`${at ? at + '.' : ''}${field}: is required`);
+    } else if (e.keyword === 'additionalProperties') {
+      out.add(`${prefix}unknown property "${(e.params as { additionalProperty: string }).additionalProperty}"`);
+    } else if (e.keyword === 'enum') {
+      out.add(`${prefix}must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`);
+    } else {
+      out.add(`${prefix}${e.message ?? 'is invalid'}`);
+    }
+  }
+  return [...out];
+}
+
+/** A small valid instance of a schema (the test provider's answer to a structured-output request). */
+export function minimalInstance(schema: unknown, root: unknown = schema, depth = 0): unknown {
+  if (!schema || typeof schema !== 'object' || depth > 20) return null;
+  const s = schema as Record<string, unknown>;
+  if ('const' in s) return s.const;
+  if (Array.isArray(s.enum) && s.enum.length) return s.enum[0];
+  if ('default' in s) return s.default;
+  if (Array.isArray(s.examples) && s.examples.length) return s.examples[0];
+  if (typeof s.$ref === 'string' && s.$ref.startsWith('#/')) {
+    const target = s.$ref.slice(2).split('/').reduce<unknown>((node, key) => (node as Record<string, unknown>)?.[decodeURIComponent(key.replace(/~1/g, '/').replace(/~0/g, '~'))], root);
+    return minimalInstance(target, root, depth + 1);
+  }
+  for (const key of ['anyOf', 'oneOf'] as const) {
+    if (Array.isArray(s[key]) && (s[key] as unknown[]).length) return minimalInstance((s[key] as unknown[])[0], root, depth + 1);
+  }
+  if (Array.isArray(s.allOf)) {
+    return Object.assign({}, ...(s.allOf as unknown[]).map((sub) => minimalInstance(sub, root, depth + 1) ?? {}));
+  }
+  const type = Array.isArray(s.type) ? s.type[0] : s.type;
+  switch (type) {
+    case 'string': {
+      const min = typeof s.minLength === 'number' ? s.minLength : 0;
+      const fmt: Record<string, string> = { email: 'a@example.com', uri: 'https://example.com', 'date-time': '2026-01-01T00:00:00Z', date: '2026-01-01', uuid: '00000000-0000-4000-8000-000000000000' };
+      const base = typeof s.format === 'string' && fmt[s.format] ? fmt[s.format]! : 'text';
+      return base.length >= min ? base : base.padEnd(min, 'x');
+    }
+    case 'integer':
+    case 'number': {
+      const min = typeof s.minimum === 'number' ? s.minimum : typeof s.exclusiveMinimum === 'number' ? s.exclusiveMinimum + 1 : 0;
+      return type === 'integer' ? Math.ceil(min) : min;
+    }
+    case 'boolean':
+      return false;
+    case 'null':
+      return null;
+    case 'array': {
+      const n = typeof s.minItems === 'number' ? s.minItems : 0;
+      return Array.from({ length: n }, () => minimalInstance(s.items, root, depth + 1));
+    }
+    case 'object':
+    default: {
+      if (type === undefined && !s.properties) return null;
+      const out: Record<string, unknown> = {};
+      const props = (s.properties ?? {}) as Record<string, unknown>;
+      const required = Array.isArray(s.required) ? (s.required as string[]) : [];
+      for (const key of required) out[key] = minimalInstance(props[key], root, depth + 1);
+      return out;
+    }
+  }
+}
