@@ -2,7 +2,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseEnv } from 'node:util';
-import { AgentMcpError, ConfigError, type ConfigIssue } from '../errors.js';
+import { AgentMcpError, ConfigError, formatIssue, type ConfigIssue } from '../errors.js';
 import { parseTemplate, TemplateSyntaxError, type Template } from '../agent/template.js';
 import { registerSecret } from '../util/redact.js';
 import { suggestion } from '../util/did-you-mean.js';
@@ -63,20 +63,68 @@ export function loadConfigText(file: string, text: string, options: LoadOptions 
   const source = new YamlSource(file, text, env);
   if (source.doc.errors.length) throw new ConfigError(source.issues);
   const raw = source.toJS();
-  const parsed = configSchema.safeParse(raw);
   const issues = [...source.issues];
-  if (!parsed.success) {
-    issues.push(...zodIssuesToConfigIssues(parsed.error, configSchema as never, raw, source));
-    throw new ConfigError(sortIssues(issues));
-  }
-  const checker = new CrossChecker(source, parsed.data, env, issues, options.deep ?? false);
+  const { data, broken } = parseLeniently(raw, source, issues);
+  const checker = new CrossChecker(source, data, env, issues, options.deep ?? false, broken);
   const config = checker.build();
   if (issues.length) throw new ConfigError(sortIssues(issues));
   return config;
 }
 
+/** Names of entries that failed the schema: cross-checks skip them instead of piling up echoes. */
+export interface BrokenEntries {
+  models: Set<string>;
+  tools: Set<string>;
+  defaults: boolean;
+}
+
+/**
+ * Validate the whole file, then drop the entries that failed and validate again, so that the
+ * cross-checks (model references, placeholders, tool graph) still run on everything else and every
+ * problem is reported at once.
+ */
+function parseLeniently(raw: unknown, source: YamlSource, issues: ConfigIssue[]): { data: RawConfig; broken: BrokenEntries } {
+  const broken: BrokenEntries = { models: new Set(), tools: new Set(), defaults: false };
+  const first = configSchema.safeParse(raw);
+  if (first.success) return { data: first.data, broken };
+  issues.push(...zodIssuesToConfigIssues(first.error, configSchema as never, raw, source));
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return { data: {}, broken };
+  const pruned = structuredClone(raw) as Record<string, Record<string, Record<string, unknown>> | undefined>;
+  const dropEntry = (section: string, name: string) => {
+    delete pruned[section]![name];
+    if (section === 'models') broken.models.add(name);
+    if (section === 'tools') broken.tools.add(name);
+  };
+  // First drop only the offending fields (so the rest of an entry is still cross-checked), then
+  // whole entries, then whole sections.
+  let result: ReturnType<typeof configSchema.safeParse> = first;
+  for (let round = 0; round < 3 && !result.success; round++) {
+    for (const issue of result.error.issues) {
+      const [section, name, field] = issue.path as [string, string?, PathSegment?];
+      const entries = pruned[section];
+      const isEntrySection = section === 'models' || section === 'tools' || section === 'prompts';
+      if (!isEntrySection || name === undefined || !entries || typeof entries !== 'object' || !entries[name]) {
+        delete pruned[section];
+        if (section === 'defaults') broken.defaults = true;
+      } else if (round === 0 && field !== undefined && typeof entries[name] === 'object') {
+        delete entries[name]![field as string];
+      } else if (round === 0 && issue.code === 'unrecognized_keys') {
+        for (const key of issue.keys) delete entries[name]![key];
+      } else {
+        dropEntry(section, name);
+      }
+    }
+    result = configSchema.safeParse(pruned);
+  }
+  return { data: result.success ? result.data : ({} as RawConfig), broken };
+}
+
+/** In file order, each problem once (a shared default chain is checked for every tool that uses it). */
 function sortIssues(issues: ConfigIssue[]): ConfigIssue[] {
-  return [...issues].sort((a, b) => a.line - b.line || a.col - b.col);
+  const seen = new Set<string>();
+  return issues
+    .filter((i) => !seen.has(formatIssue(i)) && seen.add(formatIssue(i)))
+    .sort((a, b) => a.line - b.line || a.col - b.col);
 }
 
 class CrossChecker {
@@ -90,6 +138,7 @@ class CrossChecker {
     private readonly env: NodeJS.ProcessEnv,
     private readonly issues: ConfigIssue[],
     private readonly deep: boolean,
+    private readonly broken: BrokenEntries = { models: new Set(), tools: new Set(), defaults: false },
   ) {}
 
   private error(path: PathSegment[], message: string, at: 'key' | 'value' = 'value') {
@@ -187,7 +236,8 @@ class CrossChecker {
       this.error(path, `unknown provider "${m[1]}" in "${ref}" (shorthands: openai:MODEL, anthropic:MODEL)`);
       return undefined;
     }
-    const names = [...this.models.keys()].filter((n) => !n.includes(':'));
+    if (this.broken.models.has(ref)) return undefined; // already reported where it is defined
+    const names = [...this.models.keys(), ...this.broken.models].filter((n) => !n.includes(':'));
     this.error(path, `unknown model "${ref}"${suggestion(ref, [...names, 'sampling', 'test'])}; define it under models: or write provider:model-id`);
     return undefined;
   }
@@ -247,7 +297,7 @@ class CrossChecker {
     }
     const defaults = this.raw.defaults ?? {};
     const models = raw.model !== undefined ? this.chain(raw.model, [...path, 'model']) : this.chain(defaults.model, ['defaults', 'model']);
-    if (raw.model === undefined && defaults.model === undefined) {
+    if (raw.model === undefined && defaults.model === undefined && !this.broken.defaults) {
       this.error(path, 'no model: set model: on the tool or defaults.model (e.g. test, for an offline start)', 'key');
     }
     const timeout = raw.timeout ?? defaults.timeout;
@@ -331,6 +381,7 @@ class CrossChecker {
     const names = Object.keys(this.raw.tools ?? {});
     for (const [name, raw] of Object.entries(this.raw.tools ?? {})) {
       (raw.tools ?? []).forEach((callee, i) => {
+        if (this.broken.tools.has(callee)) return;
         if (!names.includes(callee)) this.error(['tools', name, 'tools', i], `unknown tool "${callee}"${suggestion(callee, names)}`);
         else if (callee === name) this.error(['tools', name, 'tools', i], `tool "${name}" cannot call itself`);
       });

@@ -13,10 +13,15 @@ export class YamlSource {
 
   constructor(readonly file: string, readonly text: string, env: NodeJS.ProcessEnv) {
     this.doc = parseDocument(text, { lineCounter: this.lines, prettyErrors: false, uniqueKeys: true, keepSourceTokens: false });
-    for (const err of this.doc.errors) {
+    // After the first syntax error the parser's further complaints are mostly its echo: keep that one
+    // (and every duplicate key, which are real problems of their own).
+    const firstSyntax = this.doc.errors.find((e) => e.code !== 'DUPLICATE_KEY');
+    for (const err of this.doc.errors.filter((e) => e.code === 'DUPLICATE_KEY' || e === firstSyntax)) {
       const message =
         err.code === 'DUPLICATE_KEY' ? `duplicate key ${this.duplicateKeyName(err.pos[0])}`.trimEnd() : err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
-      this.issues.push(this.at(err.pos[0], message));
+      const line = this.text.slice(this.text.lastIndexOf('\n', err.pos[0] - 1) + 1).split('\n')[0]!;
+      const hint = /(^|[\s:,{[])\$\{/.test(line) && err.code !== 'DUPLICATE_KEY' ? ' (quote values that hold ${...}, e.g. apiKey: "${KEY}")' : '';
+      this.issues.push(this.at(err.pos[0], message + hint));
     }
     if (this.doc.errors.length === 0) this.interpolate(env);
   }
