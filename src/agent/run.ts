@@ -72,6 +72,7 @@ export async function runAgent(tool: ToolConfig, args: Record<string, unknown>, 
   const messages: Message[] = [{ role: 'user', content: [{ type: 'text', text: renderTemplate(tool.prompt, args) }] }];
   const system = tool.system ? renderTemplate(tool.system, args) : undefined;
   let outputRetries = tool.outputRetries;
+  let announced: string | undefined;
   const finish = (text: string, isError: boolean, structured?: Record<string, unknown>): AgentOutcome => ({
     text, isError, structured, model: chain.current?.name, steps, usage,
   });
@@ -92,6 +93,11 @@ export async function runAgent(tool: ToolConfig, args: Record<string, unknown>, 
         onTextDelta: ctx.progress.enabled ? (delta) => ctx.progress.text(delta) : undefined,
       });
       addUsage(usage, result.usage);
+      // Logged once per model that answers (the first, then after any fallback), before its step.
+      if (chain.current?.name !== announced) {
+        announced = chain.current?.name;
+        log.debug('model chosen', { tool: tool.name, model: announced, id: result.model });
+      }
       log.debug('model answered', { tool: tool.name, model: chain.current?.name, step: steps, finish: result.finishReason, toolCalls: result.toolCalls.length });
       if (tool.tokenBudget !== undefined && usage.inputTokens + usage.outputTokens > tool.tokenBudget) {
         throw new LimitError(`tokenBudget: the call used ${usage.inputTokens + usage.outputTokens} tokens, over its budget of ${tool.tokenBudget}`);

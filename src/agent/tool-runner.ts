@@ -5,8 +5,12 @@ import type { ProviderRegistry } from '../providers/registry.js';
 import { compileValidator, type Validator } from '../util/json-schema.js';
 import { runAgent, type AgentOutcome, type RunContext } from './run.js';
 
+/** Told after a reload swapped the config (each MCP server instance subscribes to notify its client). */
+export type ConfigListener = (next: Config, previous: Config) => void;
+
 export class ToolRunner {
   private readonly validators = new Map<ToolConfig, Validator>();
+  private readonly listeners = new Set<ConfigListener>();
 
   constructor(
     private config: Config,
@@ -16,8 +20,16 @@ export class ToolRunner {
 
   /** Swap in a reloaded config; calls in flight finish on the one they started with. */
   setConfig(config: Config): void {
+    const previous = this.config;
     this.config = config;
     this.validators.clear();
+    for (const listener of [...this.listeners]) listener(config, previous);
+  }
+
+  /** Subscribe to reloads; returns the unsubscribe function. */
+  onConfigChange(listener: ConfigListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   get current(): Config {

@@ -323,9 +323,14 @@ class CrossChecker {
     };
   }
 
-  private checkSchema(schema: JsonSchema, path: PathSegment[]): boolean {
+  /** `shorthand`: the schema was built from an argument map, so properties.X is written at input.X. */
+  private checkSchema(schema: JsonSchema, path: PathSegment[], shorthand = false): boolean {
     const problem = schemaProblem(schema);
-    if (problem) this.error(path, `not a valid JSON Schema: ${problem}`);
+    if (problem) {
+      const inner = shorthand && problem.path[0] === 'properties' ? problem.path.slice(1) : problem.path;
+      const at = [...path, ...inner];
+      this.issues.push(this.source.valueAt(at, `${dotted(at)}: not valid JSON Schema: ${problem.message}`));
+    }
     return !problem;
   }
 
@@ -357,7 +362,7 @@ class CrossChecker {
       if (!('default' in prop) && optional !== true) required.push(arg);
     }
     const schema = { type: 'object' as const, properties, required };
-    return ok && this.checkSchema(schema, path) ? schema : undefined;
+    return ok && this.checkSchema(schema, path, true) ? schema : undefined;
   }
 
   private checkExamples(raw: RawTool, inputSchema: JsonSchema, path: PathSegment[]): void {

@@ -3,6 +3,7 @@
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import {
   CallToolRequestSchema,
+  CompleteRequestSchema,
   CreateMessageResultWithToolsSchema,
   ErrorCode,
   GetPromptRequestSchema,
@@ -13,6 +14,7 @@ import {
   type CallToolResult,
   type GetPromptResult,
   type LoggingLevel,
+  type Prompt,
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
 import { ProgressReporter } from '../agent/progress.js';
@@ -21,6 +23,8 @@ import type { ToolRunner } from '../agent/tool-runner.js';
 import type { AgentOutcome } from '../agent/run.js';
 import type { Config } from '../config/types.js';
 import { levelRank, type Logger, type LogRecord } from '../log.js';
+import { complete } from './completions.js';
+import { notifyListChanges } from './list-changed.js';
 
 export interface ServerDeps {
   runner: ToolRunner;
@@ -38,6 +42,15 @@ export function listTools(config: Config): Tool[] {
   }));
 }
 
+export function listPrompts(config: Config): Prompt[] {
+  return [...config.prompts.values()].map((p) => ({
+    name: p.name,
+    ...(p.title !== undefined && { title: p.title }),
+    ...(p.description !== undefined && { description: p.description }),
+    arguments: p.arguments.map((a) => ({ name: a.name, ...(a.description !== undefined && { description: a.description }), required: a.required })),
+  }));
+}
+
 export function toCallToolResult(outcome: AgentOutcome): CallToolResult {
   return {
     content: [{ type: 'text', text: outcome.text }],
@@ -52,7 +65,7 @@ export function buildServer(deps: ServerDeps): Server {
   const server = new Server(
     { name: config.server.name, version: config.server.version },
     {
-      capabilities: { tools: { listChanged: true }, prompts: { listChanged: true }, logging: {} },
+      capabilities: { tools: { listChanged: true }, prompts: { listChanged: true }, logging: {}, completions: {} },
       ...(config.server.instructions !== undefined && { instructions: config.server.instructions }),
     },
   );
@@ -101,14 +114,9 @@ export function buildServer(deps: ServerDeps): Server {
     }
   });
 
-  server.setRequestHandler(ListPromptsRequestSchema, async () => ({
-    prompts: [...deps.runner.current.prompts.values()].map((p) => ({
-      name: p.name,
-      ...(p.title !== undefined && { title: p.title }),
-      ...(p.description !== undefined && { description: p.description }),
-      arguments: p.arguments.map((a) => ({ name: a.name, ...(a.description !== undefined && { description: a.description }), required: a.required })),
-    })),
-  }));
+  server.setRequestHandler(ListPromptsRequestSchema, async () => ({ prompts: listPrompts(deps.runner.current) }));
+
+  server.setRequestHandler(CompleteRequestSchema, async (request) => complete(deps.runner.current, request.params));
 
   server.setRequestHandler(GetPromptRequestSchema, async (request): Promise<GetPromptResult> => {
     const prompt = deps.runner.current.prompts.get(request.params.name);
@@ -124,5 +132,6 @@ export function buildServer(deps: ServerDeps): Server {
     };
   });
 
+  notifyListChanges(server, deps.runner);
   return server;
 }

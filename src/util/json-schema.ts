@@ -12,11 +12,14 @@ function ajv(): Ajv {
   return shared;
 }
 
-/** The schema's own problems (it is not valid JSON Schema), or undefined. */
-export function schemaProblem(schema: JsonSchema): string | undefined {
-  const ok = ajv().validateSchema(schema);
-  if (ok) return undefined;
-  return describeErrors(ajv().errors ?? [], 'schema').join('; ');
+/** The schema's first problem (where in the schema, and what), or undefined when it is valid JSON Schema. */
+export function schemaProblem(schema: JsonSchema): { path: string[]; message: string } | undefined {
+  if (ajv().validateSchema(schema)) return undefined;
+  // The meta-schema reports one mistake several ways (enum, type, anyOf): the first says it best.
+  const e = (ajv().errors ?? [])[0];
+  if (!e) return { path: [], message: 'invalid' };
+  const path = e.instancePath.split('/').slice(1).map((seg) => seg.replace(/~1/g, '/').replace(/~0/g, '~'));
+  return { path, message: describeErrors([e], '')[0]!.replace(/^[^:]*: /, '') };
 }
 
 export type Validation = { ok: true; value: unknown } | { ok: false; errors: string[] };

@@ -1,0 +1,120 @@
+// Every broken config is reported by `agent-mcp validate` as exact FILE:LINE:COL: message lines, exit 2.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { runCli, writeConfig } from '../helpers/cli.ts';
+
+const OK_TOOL = 'tools:\n  poet:\n    model: test\n    prompt: write about {{theme}}\n    input:\n      theme: { type: string }\n';
+
+const cases: { name: string; yaml: string; expect: string[]; env?: Record<string, string> }[] = [
+  {
+    name: 'unknown key with a did-you-mean',
+    yaml: 'server:\n  nmae: poets\n' + OK_TOOL,
+    expect: ['2:3: server: unknown key "nmae" (did you mean "name"?)'],
+  },
+  {
+    name: 'unknown key in a tool',
+    yaml: 'tools:\n  poet:\n    model: test\n    promt: hi\n    prompt: hi\n',
+    expect: ['4:5: tools.poet: unknown key "promt" (did you mean "prompt"?)'],
+  },
+  {
+    name: 'wrong type',
+    yaml: 'tools:\n  poet:\n    model: test\n    prompt: hi\n    maxSteps: ten\n',
+    expect: ['5:15: tools.poet.maxSteps: expected a number, got "ten"'],
+  },
+  {
+    name: 'missing field',
+    yaml: 'tools:\n  poet:\n    model: test\n    description: no prompt here\n',
+    expect: ['2:3: tools.poet: missing required field "prompt"'],
+  },
+  {
+    name: 'unknown model reference',
+    yaml: 'models:\n  fast: { provider: test }\ntools:\n  poet:\n    model: fats\n    prompt: hi\n',
+    expect: ['5:12: tools.poet.model: unknown model "fats" (did you mean "fast"?); define it under models: or write provider:model-id'],
+  },
+  {
+    name: 'unknown model in a chain',
+    yaml: 'defaults:\n  model: [test, gemini:pro]\ntools:\n  poet:\n    prompt: hi\n',
+    expect: ['2:17: defaults.model[1]: unknown provider "gemini" in "gemini:pro" (shorthands: openai:MODEL, anthropic:MODEL)'],
+  },
+  {
+    name: 'placeholder naming no declared argument',
+    yaml: 'tools:\n  poet:\n    model: test\n    prompt: write about {{theem}}\n    input:\n      theme: { type: string }\n',
+    expect: ['4:25: tools.poet.prompt: placeholder {{theem}} names no declared argument (did you mean "theme"?)'],
+  },
+  {
+    name: 'placeholder in a block literal',
+    yaml: 'tools:\n  poet:\n    model: test\n    prompt: |\n      first line\n      then {{who}}\n',
+    expect: ['6:12: tools.poet.prompt: placeholder {{who}} names no declared argument'],
+  },
+  {
+    name: 'unclosed section',
+    yaml: 'tools:\n  poet:\n    model: test\n    prompt: "x {{#theme}} y"\n    input:\n      theme: { type: string, optional: true }\n',
+    expect: ['4:16: tools.poet.prompt: section "{{#theme}}" is never closed'],
+  },
+  {
+    name: 'duplicate names',
+    yaml: 'tools:\n  poet:\n    model: test\n    prompt: a\n  poet:\n    model: test\n    prompt: b\n',
+    expect: ['5:3: duplicate key "poet"'],
+  },
+  {
+    name: 'tool name outside the MCP rule',
+    yaml: 'tools:\n  write poem:\n    model: test\n    prompt: hi\n',
+    expect: ['2:3: tools.write poem: tool name "write poem" must be 1-128 characters of A-Z a-z 0-9 _ - .'],
+  },
+  {
+    name: 'YAML syntax error',
+    yaml: 'tools:\n  poet:\n    prompt: [unclosed\n    model: test\n',
+    expect: ['4:5: Flow sequence in block collection must be sufficiently indented and end with a ]'],
+  },
+  {
+    name: 'missing environment variable',
+    yaml: 'models:\n  m: { provider: openai, model: gpt-4.1-mini, apiKey: "${AGENT_MCP_TEST_NOPE}" }\ndefaults: { model: m }\ntools:\n  poet:\n    prompt: hi\n',
+    expect: ['2:56: environment variable AGENT_MCP_TEST_NOPE is not set (write ${AGENT_MCP_TEST_NOPE:-default} to give a default)'],
+  },
+  {
+    name: 'a field of another provider',
+    yaml: 'models:\n  m: { provider: test, hints: [claude] }\ndefaults: { model: m }\ntools:\n  poet:\n    prompt: hi\n',
+    expect: ['2:24: models.m.hints: "hints" does not apply to provider test (only to sampling)'],
+  },
+  {
+    name: 'an agent-tool cycle',
+    yaml: 'defaults: { model: test }\ntools:\n  a:\n    prompt: hi\n    tools: [b]\n  b:\n    prompt: hi\n    tools: [a]\n',
+    expect: ['8:13: tools.b.tools[0]: cycle: a -> b -> a'],
+  },
+  {
+    name: 'no model anywhere',
+    yaml: 'tools:\n  poet:\n    prompt: hi\n',
+    expect: ['2:3: tools.poet: no model: set model: on the tool or defaults.model (e.g. test, for an offline start)'],
+  },
+  {
+    name: 'an invalid JSON Schema',
+    yaml: 'tools:\n  poet:\n    model: test\n    prompt: hi\n    input:\n      n: { type: integr }\n',
+    expect: ['6:18: tools.poet.input.n.type: not valid JSON Schema: must be one of "array", "boolean", "integer", "null", "number", "object", "string"'],
+  },
+  {
+    name: 'every problem at once, in file order',
+    yaml: 'server:\n  nam: x\ntools:\n  poet:\n    model: nope\n    prompt: "{{x}}"\n    maxSteps: 0\n',
+    expect: [
+      '2:3: server: unknown key "nam" (did you mean "name"?)',
+      '5:12: tools.poet.model: unknown model "nope"; define it under models: or write provider:model-id',
+      '6:14: tools.poet.prompt: placeholder {{x}} names no declared argument',
+      '7:15: tools.poet.maxSteps: must be at least 1, got number 0',
+    ],
+  },
+];
+
+for (const c of cases) {
+  test(`validate reports ${c.name}`, async () => {
+    const file = writeConfig(c.yaml);
+    const run = await runCli(['validate', file]);
+    assert.equal(run.stdout, '');
+    assert.equal(run.stderr, c.expect.map((line) => `${file}:${line}\n`).join(''));
+    assert.equal(run.code, 2);
+  });
+}
+
+test('validate of a missing file is a usage error, not a stack trace', async () => {
+  const run = await runCli(['validate', '/nonexistent/agents.yaml']);
+  assert.equal(run.stderr, 'cannot read /nonexistent/agents.yaml: no such file (run `agent-mcp init` to create one)\n');
+  assert.equal(run.code, 2);
+});
