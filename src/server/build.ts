@@ -132,6 +132,6 @@ export function buildServer(deps: ServerDeps): Server {
     };
   });
 
-  notifyListChanges(server, deps.runner);
+  notifyListChanges(server, deps.runner, { tools: listTools, prompts: listPrompts });
   return server;
 }
