@@ -65,7 +65,8 @@ export async function runCli(argv: string[]): Promise<number> {
     .option('--json <object>', 'arguments as a JSON object (key=value words are merged over it)')
     .addOption(new Option('-o, --output <format>', 'print the text, or the whole result as JSON').choices(['text', 'json']).default('text'))
     .addOption(new Option('--timeout <duration>', 'give up after this long (progress keeps it alive)').argParser(duration).default(600_000, '10m'))
-    .action(async (tool: string | undefined, args: string[], opts: { config: string; json?: string; output: 'text' | 'json'; timeout: number }) => {
+    .option('--sampling-model <model>', 'answer the server\'s sampling requests with this model: an entry of models:, provider:model-id or test', 'test')
+    .action(async (tool: string | undefined, args: string[], opts: { config: string; json?: string; output: 'text' | 'json'; timeout: number; samplingModel: string }) => {
       const { callCommand } = await import('./commands/call.js');
       code = await callCommand({
         ...globals(),
@@ -76,6 +77,7 @@ export async function runCli(argv: string[]): Promise<number> {
         output: opts.output,
         timeoutMs: opts.timeout,
         logLevelGiven: program.getOptionValueSource('logLevel') === 'cli',
+        samplingModel: opts.samplingModel,
       });
     });
 

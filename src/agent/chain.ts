@@ -21,6 +21,7 @@ export interface ChainOptions {
 export class AllModelsFailedError extends Error {
   constructor(readonly reasons: string[]) {
     super(reasons.length === 1 ? reasons[0]! : `no model could answer:\n${reasons.map((r) => `- ${r}`).join('\n')}`);
+    this.name = 'AllModelsFailedError'; // run.ts turns it into an isError result by this name
   }
 }
 

@@ -4,7 +4,8 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { loadConfigFile } from '../config/load.js';
 import { AgentMcpError } from '../errors.js';
-import type { GlobalOptions } from './context.js';
+import { createLogger, type GlobalOptions } from './context.js';
+import { answerSampling, resolveSamplingModel } from './sampling-handler.js';
 import { describeArguments, parseCallArgs } from './call-args.js';
 import { suggestion } from '../util/did-you-mean.js';
 
@@ -17,18 +18,23 @@ export interface CallOptions extends GlobalOptions {
   timeoutMs: number;
   /** Flags given explicitly on the command line, passed on to the spawned server. */
   logLevelGiven: boolean;
+  /** --sampling-model: the model that answers the server's sampling requests (default: the test model). */
+  samplingModel?: string;
 }
 
 export async function callCommand(options: CallOptions): Promise<number> {
   // Check the file here first, so its problems come out located (exit 2), not as a server that died.
-  loadConfigFile(options.config);
+  const config = loadConfigFile(options.config);
+  const samplingModel = resolveSamplingModel(options.samplingModel, config);
   const transport = new StdioClientTransport({
     command: process.execPath,
     args: [process.argv[1]!, 'serve', options.config, '--log-level', options.logLevelGiven ? options.logLevel : 'warning', '--log-format', options.logFormat],
     stderr: 'inherit',
     env: process.env as Record<string, string>,
   });
-  const client = new Client({ name: 'agent-mcp-call', version: '1.0.0' });
+  // Advertise sampling with tools and answer it ourselves, so sampling-backed tools run from a shell.
+  const client = new Client({ name: 'agent-mcp-call', version: '1.0.0' }, { capabilities: { sampling: { tools: {} } } });
+  answerSampling(client, samplingModel, createLogger(options));
   try {
     await client.connect(transport);
     const { tools } = await client.listTools();

@@ -1,0 +1,65 @@
+// `agent-mcp call` as a sampling client: it answers the server's sampling/createMessage with a model of ours,
+// so a sampling-backed server runs from a shell or CI with no other MCP client.
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { CreateMessageRequestSchema, ErrorCode, McpError, type CreateMessageRequest } from '@modelcontextprotocol/sdk/types.js';
+import { ModelChain } from '../agent/chain.js';
+import { KEY_ENV } from '../config/load.js';
+import type { Config, ModelConfig } from '../config/types.js';
+import { AgentMcpError, errorMessage } from '../errors.js';
+import type { Logger } from '../log.js';
+import { fromCreateMessageParams, toCreateMessageResult } from '../providers/sampling.js';
+import { ProviderRegistry } from '../providers/registry.js';
+import { suggestion } from '../util/did-you-mean.js';
+import { redact, registerSecret } from '../util/redact.js';
+
+/** The model named by --sampling-model: an entry of the file's models:, a provider:model-id shorthand, or test. */
+export function resolveSamplingModel(ref: string | undefined, config: Config | undefined, env: NodeJS.ProcessEnv = process.env): ModelConfig {
+  const name = ref ?? 'test';
+  const entry = config?.models.get(name);
+  const model: ModelConfig | undefined = entry ?? (name === 'test' ? { name, provider: 'test' } : shorthand(name, env));
+  if (!model) {
+    const names = config ? [...config.models.keys()].filter((n) => !n.includes(':')) : [];
+    throw new AgentMcpError(
+      `--sampling-model: unknown model "${name}"${suggestion(name, [...names, 'test'])}; ` +
+        `name an entry of models:${config ? ` in ${config.file}` : ''}, test, or provider:model-id (openai:MODEL, anthropic:MODEL)`,
+      2,
+    );
+  }
+  if (model.provider === 'sampling') {
+    throw new AgentMcpError(`--sampling-model: "${name}" is a sampling model itself; name one that calls a provider (test, openai:MODEL, anthropic:MODEL or such an entry of models:)`, 2);
+  }
+  return model;
+}
+
+function shorthand(ref: string, env: NodeJS.ProcessEnv): ModelConfig | undefined {
+  const m = /^(openai|anthropic):(.+)$/.exec(ref);
+  if (!m) return undefined;
+  const provider = m[1] as 'openai' | 'anthropic';
+  const apiKey = env[KEY_ENV[provider]!] || undefined;
+  registerSecret(apiKey);
+  return { name: ref, provider, model: m[2]!, apiKey };
+}
+
+type Params = CreateMessageRequest['params'];
+
+/** Answer one createMessage with `model` (retries as in a tool's chain), in the result shape the request implies. */
+export async function answerCreateMessage(params: Params, signal: AbortSignal, model: ModelConfig, registry: ProviderRegistry, log: Logger) {
+  // The client SDK checks the result against the with-tools shape exactly when the request names tools.
+  const withTools = Boolean(params.tools || params.toolChoice);
+  const req = fromCreateMessageParams(params, signal);
+  const chain = new ModelChain([model], registry, { signal, log }, { tools: !!req.tools });
+  try {
+    const result = await chain.generate(req);
+    log.debug('answered sampling request', { model: model.name, toolCalls: result.toolCalls.length });
+    return toCreateMessageResult(result, withTools);
+  } catch (err) {
+    if (signal.aborted) throw signal.reason ?? err;
+    throw new McpError(ErrorCode.InternalError, `sampling model ${model.name}: ${redact(errorMessage(err))}`);
+  }
+}
+
+/** Register the handler on a client that advertises `sampling: { tools: {} }`. */
+export function answerSampling(client: Client, model: ModelConfig, log: Logger): void {
+  const registry = new ProviderRegistry();
+  client.setRequestHandler(CreateMessageRequestSchema, (request, extra) => answerCreateMessage(request.params, extra.signal, model, registry, log));
+}

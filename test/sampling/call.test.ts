@@ -1,0 +1,65 @@
+// `agent-mcp call` answers the server's sampling requests with a model it names (--sampling-model).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { runCli, writeConfig } from '../helpers/cli.ts';
+
+const file = writeConfig(`
+models:
+  client: { provider: sampling }
+  scripted: { provider: test, responses: ["Socks for a fox."] }
+  tooler: { provider: test, responses: [{ toolCalls: [{ name: rhymes, input: { word: fox } }] }, "A fox in a box."] }
+  rhymer: { provider: test, responses: ["box, socks"] }
+tools:
+  poet:
+    system: always reply in rhyme
+    prompt: write a poem about {{theme}}
+    input:
+      theme: { type: string }
+    model: sampling
+  rhymes:
+    prompt: rhymes for {{word}}
+    input:
+      word: { type: string }
+    model: rhymer
+  helper:
+    prompt: write a poem about {{theme}}
+    input:
+      theme: { type: string }
+    tools: [rhymes]
+    model: client
+`);
+
+test('call answers sampling with the test model by default', async () => {
+  const run = await runCli(['call', 'poet', 'theme=socks', '-c', file]);
+  assert.equal(run.stderr, '');
+  assert.equal(run.stdout, 'test model received: write a poem about socks\n');
+  assert.equal(run.code, 0);
+});
+
+test('call --sampling-model names a model of the file', async () => {
+  const run = await runCli(['call', 'poet', 'theme=socks', '-c', file, '--sampling-model', 'scripted']);
+  assert.equal(run.stdout, 'Socks for a fox.\n');
+  assert.equal(run.code, 0);
+});
+
+test('call answers sampling with tools: the tool round trip runs through its model', async () => {
+  const run = await runCli(['call', 'helper', 'theme=foxes', '-c', file, '--sampling-model', 'tooler', '-o', 'json']);
+  assert.equal(run.code, 0, run.stderr);
+  const result = JSON.parse(run.stdout);
+  assert.deepEqual(result.content, [{ type: 'text', text: 'A fox in a box.' }]);
+  assert.equal(result._meta['agent-mcp'].model, 'client');
+  assert.equal(result._meta['agent-mcp'].steps, 2);
+});
+
+test('call --sampling-model: an unknown or sampling model is a usage error', async () => {
+  const unknown = await runCli(['call', 'poet', 'theme=socks', '-c', file, '--sampling-model', 'scriptd']);
+  assert.equal(unknown.code, 2);
+  assert.equal(unknown.stdout, '');
+  assert.equal(
+    unknown.stderr,
+    `--sampling-model: unknown model "scriptd" (did you mean "scripted"?); name an entry of models: in ${file}, test, or provider:model-id (openai:MODEL, anthropic:MODEL)\n`,
+  );
+  const itself = await runCli(['call', 'poet', 'theme=socks', '-c', file, '--sampling-model', 'client']);
+  assert.equal(itself.code, 2);
+  assert.equal(itself.stderr, '--sampling-model: "client" is a sampling model itself; name one that calls a provider (test, openai:MODEL, anthropic:MODEL or such an entry of models:)\n');
+});
