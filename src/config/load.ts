@@ -7,7 +7,7 @@ import { parseTemplate, TemplateSyntaxError, type Template } from '../agent/temp
 import { registerSecret } from '../util/redact.js';
 import { suggestion } from '../util/did-you-mean.js';
 import { parseDuration, parseSize } from '../util/duration.js';
-import { compileValidator, schemaProblem } from '../util/json-schema.js';
+import { compileValidator, quickSchemaProblem, schemaProblem } from '../util/json-schema.js';
 import type { JsonSchema } from '../providers/types.js';
 import { configSchema, PROVIDERS, type ProviderName, type RawConfig, type RawModel, type RawTool } from './schema.js';
 import { DEFAULT_MAX_STEPS, DEFAULT_OUTPUT_RETRIES, DEFAULT_TIMEOUT_MS, type Config, type ModelConfig, type PromptConfig, type ToolConfig } from './types.js';
@@ -21,7 +21,7 @@ const PROVIDER_FIELDS: Record<ProviderName, readonly (keyof RawModel)[]> = {
   openai: ['model', 'baseURL', 'apiKey', 'headers', 'organization', 'maxTokens', 'temperature', 'timeout', 'maxRetries'],
   anthropic: ['model', 'baseURL', 'apiKey', 'headers', 'maxTokens', 'temperature', 'timeout', 'maxRetries'],
   sampling: ['maxTokens', 'temperature', 'timeout', 'hints', 'costPriority', 'speedPriority', 'intelligencePriority', 'stopSequences', 'toolsOptional'],
-  test: ['model', 'responses', 'delay', 'maxTokens', 'temperature'],
+  test: ['model', 'responses', 'delay', 'maxTokens', 'temperature', 'maxRetries'],
 };
 
 export const KEY_ENV: Partial<Record<ProviderName, string>> = { openai: 'OPENAI_API_KEY', anthropic: 'ANTHROPIC_API_KEY' };
@@ -325,7 +325,7 @@ class CrossChecker {
 
   /** `shorthand`: the schema was built from an argument map, so properties.X is written at input.X. */
   private checkSchema(schema: JsonSchema, path: PathSegment[], shorthand = false): boolean {
-    const problem = schemaProblem(schema);
+    const problem = this.deep ? schemaProblem(schema) : quickSchemaProblem(schema);
     if (problem) {
       const inner = shorthand && problem.path[0] === 'properties' ? problem.path.slice(1) : problem.path;
       const at = [...path, ...inner];

@@ -23,6 +23,8 @@ import type { ToolRunner } from '../agent/tool-runner.js';
 import type { AgentOutcome } from '../agent/run.js';
 import type { Config } from '../config/types.js';
 import { levelRank, type Logger, type LogRecord } from '../log.js';
+import { compileValidator } from '../util/json-schema.js';
+import type { JsonSchemaType, jsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/types.js';
 import { complete } from './completions.js';
 import { notifyListChanges } from './list-changed.js';
 
@@ -30,6 +32,16 @@ export interface ServerDeps {
   runner: ToolRunner;
   log: Logger;
 }
+
+const lazyValidator: jsonSchemaValidator = {
+  getValidator<T>(schema: JsonSchemaType) {
+    const validate = compileValidator(schema as Record<string, unknown>);
+    return (input: unknown) => {
+      const result = validate(input);
+      return result.ok ? { valid: true, data: input as T, errorMessage: undefined } : { valid: false, data: undefined, errorMessage: result.errors.join('; ') };
+    };
+  },
+};
 
 export function listTools(config: Config): Tool[] {
   return [...config.tools.values()].map((t) => ({

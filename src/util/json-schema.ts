@@ -1,25 +1,92 @@
 // JSON Schema validation of tool arguments and structured output (ajv, the validator the MCP SDK ships with).
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import type { JsonSchema } from '../providers/types.js';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
-let shared: Ajv | undefined;
-function ajv(): Ajv {
+const DRAFT_07 = /^https?:\/\/json-schema\.org\/draft-0[67]\/schema#?$/;
+type Flavour = 'draft07' | 'draft2020' | 'draft07-meta' | 'draft2020-meta';
+const instances: Partial<Record<Flavour, Ajv>> = {};
+
+/**
+ * MCP's default dialect is 2020-12; a schema that names draft-07 (or 06) gets that dialect.
+ * Checking schemas against the meta-schema costs ~50 ms of compiling it, so only `meta` instances
+ * (validate, test: the deep checks) do; serving compiles schemas without it.
+ */
+function ajv(schema?: JsonSchema, meta = false): Ajv {
   // useDefaults fills declared defaults into arguments, so templates see them.
-  shared ??= addFormats(new Ajv({ strict: false, allErrors: true, useDefaults: true, validateSchema: true }));
-  return shared;
+  const options = { strict: false, allErrors: true, useDefaults: true, validateSchema: meta } as const;
+  const draft07 = typeof schema?.$schema === 'string' && DRAFT_07.test(schema.$schema);
+  const flavour: Flavour = `${draft07 ? 'draft07' : 'draft2020'}${meta ? '-meta' : ''}`;
+  return (instances[flavour] ??= addFormats(draft07 ? new Ajv(options) : (new Ajv2020(options) as unknown as Ajv)));
 }
+
+const KNOWN_DIALECT = /^https?:\/\/json-schema\.org\/(draft-0[67]\/schema#?|draft\/2020-12\/schema)$/;
 
 /** The schema's first problem (where in the schema, and what), or undefined when it is valid JSON Schema. */
 export function schemaProblem(schema: JsonSchema): { path: string[]; message: string } | undefined {
-  if (ajv().validateSchema(schema)) return undefined;
+  if (typeof schema.$schema === 'string' && !KNOWN_DIALECT.test(schema.$schema)) {
+    return { path: ['$schema'], message: `unsupported dialect (use https://json-schema.org/draft/2020-12/schema or draft-07)` };
+  }
+  const validator = ajv(schema, true);
+  if (validator.validateSchema(schema)) {
+    try {
+      validator.compile(schema); // catches what the meta-schema cannot: a $ref to nowhere
+      return undefined;
+    } catch (err) {
+      return { path: [], message: (err as Error).message };
+    }
+  }
   // The meta-schema reports one mistake several ways (enum, type, anyOf): the first says it best.
-  const e = (ajv().errors ?? [])[0];
+  const e = (validator.errors ?? [])[0];
   if (!e) return { path: [], message: 'invalid' };
   const path = e.instancePath.split('/').slice(1).map((seg) => seg.replace(/~1/g, '/').replace(/~0/g, '~'));
   return { path, message: describeErrors([e], '')[0]!.replace(/^[^:]*: /, '') };
+}
+
+const TYPES = new Set(['string', 'number', 'integer', 'boolean', 'object', 'array', 'null']);
+
+/**
+ * The mistakes people make in hand-written schemas (a misspelt type, properties that are not a
+ * mapping), found without the meta-schema: the check of the serve start-up path.
+ */
+export function quickSchemaProblem(schema: unknown, path: string[] = []): { path: string[]; message: string } | undefined {
+  if (typeof schema === 'boolean') return undefined;
+  if (!schema || typeof schema !== 'object' || Array.isArray(schema)) return { path, message: 'must be a mapping (a JSON Schema object)' };
+  const s = schema as Record<string, unknown>;
+  if (s.type !== undefined) {
+    const types = Array.isArray(s.type) ? s.type : [s.type];
+    const bad = types.find((t) => typeof t !== 'string' || !TYPES.has(t));
+    if (bad !== undefined) return { path: [...path, 'type'], message: `must be one of ${[...TYPES].map((t) => JSON.stringify(t)).sort().join(', ')}` };
+  }
+  if (s.required !== undefined && (!Array.isArray(s.required) || s.required.some((r) => typeof r !== 'string'))) {
+    return { path: [...path, 'required'], message: 'must be a list of property names' };
+  }
+  if (s.enum !== undefined && !Array.isArray(s.enum)) return { path: [...path, 'enum'], message: 'must be a list' };
+  for (const key of ['properties', '$defs', 'definitions', 'patternProperties'] as const) {
+    if (s[key] === undefined) continue;
+    if (!s[key] || typeof s[key] !== 'object' || Array.isArray(s[key])) return { path: [...path, key], message: 'must be a mapping' };
+    for (const [name, sub] of Object.entries(s[key] as object)) {
+      const problem = quickSchemaProblem(sub, [...path, key, name]);
+      if (problem) return problem;
+    }
+  }
+  for (const key of ['items', 'additionalProperties', 'not', 'contains'] as const) {
+    if (s[key] === undefined) continue;
+    const problem = quickSchemaProblem(s[key], [...path, key]);
+    if (problem) return problem;
+  }
+  for (const key of ['anyOf', 'oneOf', 'allOf', 'prefixItems'] as const) {
+    if (s[key] === undefined) continue;
+    if (!Array.isArray(s[key])) return { path: [...path, key], message: 'must be a list of schemas' };
+    for (const [i, sub] of (s[key] as unknown[]).entries()) {
+      const problem = quickSchemaProblem(sub, [...path, key, String(i)]);
+      if (problem) return problem;
+    }
+  }
+  return undefined;
 }
 
 export type Validation = { ok: true; value: unknown } | { ok: false; errors: string[] };
@@ -28,7 +95,7 @@ export type Validator = (value: unknown) => Validation;
 export function compileValidator(schema: JsonSchema): Validator {
   let fn: ValidateFunction | undefined;
   return (value) => {
-    fn ??= ajv().compile(schema);
+    fn ??= ajv(schema).compile(schema);
     return fn(value) ? { ok: true, value } : { ok: false, errors: describeErrors(fn.errors ?? [], '') };
   };
 }
