@@ -13,6 +13,12 @@ function logLevel(value: string): LogLevel {
   return level;
 }
 
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 64) throw new InvalidArgumentError('expected a whole number from 1 to 64');
+  return n;
+}
+
 function duration(value: string): number {
   try {
     return parseDuration(/^\d+(\.\d+)?$/.test(value) ? Number(value) : value);
@@ -42,9 +48,11 @@ export async function runCli(argv: string[]): Promise<number> {
     .command('serve')
     .description('serve the tools and prompts of FILE over stdio (for Claude Desktop, Cursor, VS Code, Claude Code)')
     .argument('[file]', 'the agents file', 'agents.yaml')
-    .action(async (file: string) => {
+    .option('--watch', 'reload FILE when it changes (an invalid edit is reported and the old config keeps serving)')
+    .option('--model <model>', 'run every tool on this model: a name from models:, provider:model-id, sampling or test')
+    .action(async (file: string, opts: { watch?: boolean; model?: string }) => {
       const { serveCommand } = await import('./commands/serve.js');
-      code = await serveCommand({ ...globals(), file });
+      code = await serveCommand({ ...globals(), file, watch: opts.watch, model: opts.model });
     });
 
   program
@@ -78,6 +86,27 @@ export async function runCli(argv: string[]): Promise<number> {
         timeoutMs: opts.timeout,
         logLevelGiven: program.getOptionValueSource('logLevel') === 'cli',
         samplingModel: opts.samplingModel,
+      });
+    });
+
+  program
+    .command('test')
+    .description('call every example of FILE over MCP, print "N passed, M failed"; exit 1 when one fails')
+    .argument('[file]', 'the agents file', 'agents.yaml')
+    .option('--model <model>', 'run every tool on this model (e.g. test, in CI without keys)')
+    .option('--junit <file>', 'also write the results as JUnit XML to FILE')
+    .option('--filter <text>', 'run only the cases whose name ("poet #1", "poet #2 (socks)") contains TEXT')
+    .addOption(new Option('-j, --concurrency <n>', 'cases run at once').argParser(positiveInt).default(4))
+    .action(async (file: string, opts: { model?: string; junit?: string; filter?: string; concurrency: number }) => {
+      const { testCommand } = await import('./commands/test.js');
+      code = await testCommand({
+        ...globals(),
+        file,
+        model: opts.model,
+        junit: opts.junit,
+        filter: opts.filter,
+        concurrency: opts.concurrency,
+        logLevelGiven: program.getOptionValueSource('logLevel') === 'cli',
       });
     });
 

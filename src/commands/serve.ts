@@ -1,20 +1,57 @@
 import { loadConfigFile } from '../config/load.js';
-import { formatIssue } from '../errors.js';
+import { overrideModels } from '../config/model-override.js';
+import type { Config } from '../config/types.js';
+import { AgentMcpError, ConfigError, formatIssue } from '../errors.js';
+import type { Logger } from '../log.js';
 import { ToolRunner } from '../agent/tool-runner.js';
 import { ProviderRegistry } from '../providers/registry.js';
 import { createLogger, type GlobalOptions } from './context.js';
 
 export interface ServeOptions extends GlobalOptions {
   file: string;
+  /** Reload the file when it changes. */
+  watch?: boolean;
+  /** Run every tool on this one model (`agent-mcp test --model`). */
+  model?: string;
 }
 
 export async function serveCommand(options: ServeOptions): Promise<number> {
   const log = createLogger(options);
-  const config = loadConfigFile(options.file);
+  // The same steps at start-up and on every reload.
+  const load = (file: string): Config => {
+    const loaded = loadConfigFile(file);
+    return options.model ? overrideModels(loaded, options.model) : loaded;
+  };
+  let config: Config;
+  try {
+    config = load(options.file);
+  } catch (err) {
+    return reportStartupError(err, options, log);
+  }
   // Missing keys are expected in a chain with fallbacks: say so, without alarming a client's log view.
   for (const w of config.warnings) log.notice(formatIssue(w));
   const runner = new ToolRunner(config, new ProviderRegistry(), log);
-  const { serveStdio } = await import('../server/stdio.js');
-  await serveStdio({ runner, log }, log);
+  let watcher: { close(): void } | undefined;
+  if (options.watch) {
+    const { watchConfig } = await import('../server/watch.js');
+    watcher = watchConfig({ file: options.file, load, apply: (next) => runner.setConfig(next), log });
+  }
+  try {
+    const { serveStdio } = await import('../server/stdio.js');
+    await serveStdio({ runner, log }, log);
+  } finally {
+    watcher?.close();
+  }
   return 0;
+}
+
+/** With --log-format json every stderr line is JSON, a bad file included; text keeps the plain message. */
+function reportStartupError(err: unknown, options: ServeOptions, log: Logger): number {
+  if (options.logFormat !== 'json' || !(err instanceof AgentMcpError)) throw err;
+  if (err instanceof ConfigError) {
+    for (const issue of err.issues) log.error(issue.message, { file: issue.file, line: issue.line, col: issue.col });
+  } else {
+    log.error(err.message);
+  }
+  return err.exitCode;
 }

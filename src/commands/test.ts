@@ -1,0 +1,104 @@
+// `agent-mcp test`: start `serve` as a client would, call every example over MCP, report, exit 1 on a failure.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { loadConfigFile } from '../config/load.js';
+import { resolveModelFlag } from '../config/model-override.js';
+import { AgentMcpError, errorMessage } from '../errors.js';
+import { toJUnitXml } from '../testing/junit.js';
+import { Reporter, type ReportStream } from '../testing/reporter.js';
+import { collectCases, filterCases, runCases } from '../testing/runner.js';
+import type { GlobalOptions } from './context.js';
+
+export interface TestOptions extends GlobalOptions {
+  file: string;
+  model?: string;
+  junit?: string;
+  filter?: string;
+  concurrency: number;
+  /** --log-level given: the server's log lines go to stderr at that level (else they are kept for a crash). */
+  logLevelGiven: boolean;
+  out?: ReportStream;
+}
+
+/** The server's stderr, last part only, for when it dies. */
+const STDERR_KEEP_CHARS = 8_000;
+
+export async function testCommand(options: TestOptions): Promise<number> {
+  const out = options.out ?? process.stdout;
+  // The file's problems come out located here (exit 2), not as a server that died; deep: examples are checked.
+  const config = loadConfigFile(options.file, { deep: true });
+  if (options.model) resolveModelFlag(config, options.model);
+  const all = collectCases(config);
+  const cases = filterCases(all, options.filter);
+  if (all.length && !cases.length) {
+    const some = all.slice(0, 10).map((c) => c.label).join(', ');
+    throw new AgentMcpError(`--filter "${options.filter}" matches no case; cases: ${some}${all.length > 10 ? ', …' : ''}`, 2);
+  }
+
+  const started = new Date();
+  const startedMs = performance.now();
+  const server = startServer(options);
+  const client = new Client({ name: 'agent-mcp-test', version: '1.0.0' });
+  try {
+    try {
+      await client.connect(server.transport);
+    } catch (err) {
+      throw new AgentMcpError(`the server did not start: ${errorMessage(err)}${server.stderrTail()}`, 1);
+    }
+    const { tools } = await client.listTools();
+    if (!cases.length) {
+      // Still a smoke test: the server started and listed its tools.
+      process.stderr.write(`no examples in ${options.file}: add examples: to a tool to test it (the server started and listed ${tools.length} tool${tools.length === 1 ? '' : 's'})\n`);
+      out.write('0 passed, 0 failed\n');
+      return 0;
+    }
+    const reporter = new Reporter(out, cases);
+    const outcomes = await runCases(client, cases, {
+      concurrency: options.concurrency,
+      tools,
+      onStart: (_c, i) => reporter.start(i),
+      onDone: (o, i) => reporter.done(o, i),
+    });
+    if (options.junit) writeJUnit(options.junit, toJUnitXml(outcomes, { name: basename(options.file), startedAt: started, totalMs: performance.now() - startedMs }));
+    if (server.exited() && !options.logLevelGiven) process.stderr.write(`the server stopped during the run${server.stderrTail()}\n`);
+    reporter.summary(outcomes);
+    return outcomes.every((o) => o.status === 'passed') ? 0 : 1;
+  } finally {
+    await client.close().catch(() => {});
+  }
+}
+
+function startServer(options: TestOptions) {
+  const level = options.logLevelGiven ? options.logLevel : 'warning';
+  const args = [process.argv[1]!, 'serve', options.file, '--log-level', level, '--log-format', options.logFormat];
+  if (options.model) args.push('--model', options.model);
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args,
+    // Without --log-level the server's lines would interleave with the report: keep them for a crash instead.
+    stderr: options.logLevelGiven ? 'inherit' : 'pipe',
+    env: process.env as Record<string, string>,
+  });
+  let stderr = '';
+  transport.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-STDERR_KEEP_CHARS);
+  });
+  let closed = false;
+  transport.onclose = () => (closed = true);
+  return {
+    transport,
+    exited: () => closed,
+    stderrTail: () => (stderr.trim() ? `\n${stderr.trimEnd()}` : ''),
+  };
+}
+
+function writeJUnit(file: string, xml: string): void {
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, xml);
+  } catch (err) {
+    throw new AgentMcpError(`--junit: cannot write ${file}: ${errorMessage(err)}`, 1);
+  }
+}
