@@ -1,8 +1,9 @@
 // Commander definitions only: flags -> typed options -> a command function (loaded on demand).
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Argument, Command, InvalidArgumentError, Option } from 'commander';
 import { parseLogLevel, LOG_LEVELS, type LogFormat, type LogLevel } from './log.js';
 import { parseDuration } from './util/duration.js';
 import type { GlobalOptions } from './commands/context.js';
+import type { ClientName } from './install/clients.js';
 
 declare const AGENT_MCP_VERSION: string;
 const VERSION = typeof AGENT_MCP_VERSION === 'string' ? AGENT_MCP_VERSION : '0.0.0-dev';
@@ -108,6 +109,41 @@ export async function runCli(argv: string[]): Promise<number> {
         concurrency: opts.concurrency,
         logLevelGiven: program.getOptionValueSource('logLevel') === 'cli',
       });
+    });
+
+  program
+    .command('install')
+    .description('add FILE\'s server to a client: claude-desktop, cursor, vscode (merged into their config, a .bak kept), or print the command for claude-code')
+    .addArgument(new Argument('<client>', 'the client').choices(['claude-desktop', 'cursor', 'vscode', 'claude-code'] satisfies ClientName[]))
+    .argument('[file]', 'the agents file', 'agents.yaml')
+    .option('--name <name>', 'the server\'s name in the client (default: server.name of FILE)')
+    .option('--force', 'replace a server of the same name')
+    .option('--print', 'print the resulting config (or command) and change nothing')
+    .option('--global', 'cursor, vscode: the user\'s config instead of the project\'s; claude-code: --scope user')
+    .option('--with-env', 'write the values of the environment variables FILE uses, from this shell')
+    .option('--no-npx', 'start this node and this agent-mcp by absolute path instead of npx')
+    .action(async (client: ClientName, file: string, opts: { name?: string; force?: boolean; print?: boolean; global?: boolean; withEnv?: boolean; npx: boolean }) => {
+      const { installCommand } = await import('./commands/install.js');
+      code = installCommand({
+        ...globals(),
+        client,
+        file,
+        name: opts.name,
+        force: opts.force ?? false,
+        print: opts.print ?? false,
+        global: opts.global ?? false,
+        withEnv: opts.withEnv ?? false,
+        npx: opts.npx,
+      });
+    });
+
+  program
+    .command('init')
+    .description('write a commented starter agents file that runs offline (never overwrites)')
+    .argument('[file]', 'the file to create', 'agents.yaml')
+    .action(async (file: string) => {
+      const { initCommand } = await import('./commands/init.js');
+      code = initCommand({ ...globals(), file });
     });
 
   await program.parseAsync(argv, { from: 'user' });

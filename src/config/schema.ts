@@ -6,16 +6,18 @@ export type ProviderName = (typeof PROVIDERS)[number];
 
 const duration = z
   .union([z.number().positive(), z.string().regex(/^\d+(\.\d+)?\s*(ms|s|m|h)?$/)])
-  .describe('A duration: seconds as a number, or a string such as "500ms", "90s", "5m", "1h".');
+  .meta({ title: 'duration', description: 'A duration: seconds as a number, or a string such as "500ms", "90s", "5m", "1h".' });
 
 const modelRef = z
   .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
-  .describe(
-    'A model: a name from `models:`, a shorthand `provider:model-id` (openai:gpt-4.1-mini, anthropic:claude-haiku-4-5), ' +
+  .meta({
+    title: 'model or chain',
+    description:
+      'A model: a name from `models:`, a shorthand `provider:model-id` (openai:gpt-4.1-mini, anthropic:claude-haiku-4-5), ' +
       'the bare `sampling` or `test`, or a list of those (a fallback chain: the first usable model answers).',
-  );
+  });
 
-const jsonSchema = z.record(z.string(), z.unknown()).describe('A JSON Schema object.');
+const jsonSchema = z.record(z.string(), z.unknown()).meta({ title: 'JSON Schema', description: 'A JSON Schema object.' });
 
 export const modelSchema = z
   .strictObject({
@@ -75,11 +77,11 @@ export const toolSchema = z
     temperature: z.number().min(0).max(2).optional().describe('Sampling temperature for this agent.'),
     annotations: z
       .strictObject({
-        title: z.string().optional(),
-        readOnlyHint: z.boolean().optional(),
-        destructiveHint: z.boolean().optional(),
-        idempotentHint: z.boolean().optional(),
-        openWorldHint: z.boolean().optional(),
+        title: z.string().optional().describe('Title shown by clients (overrides the tool\'s title).'),
+        readOnlyHint: z.boolean().optional().describe('The tool changes nothing in its environment.'),
+        destructiveHint: z.boolean().optional().describe('The tool may destroy or overwrite something (meaningful when not read-only).'),
+        idempotentHint: z.boolean().optional().describe('Calling it again with the same arguments has no further effect.'),
+        openWorldHint: z.boolean().optional().describe('The tool reaches outside systems (the web, other services).'),
       })
       .optional()
       .describe('MCP tool annotations.'),
@@ -91,7 +93,7 @@ const promptArgumentSchema = z.strictObject({
   description: z.string().optional().describe('What the argument is.'),
   required: z.boolean().optional().describe('Whether the client must give it (default false).'),
   complete: z.array(z.string()).optional().describe('Values offered as completions.'),
-});
+}).describe('A prompt argument.');
 
 export const promptSchema = z
   .strictObject({
@@ -103,7 +105,7 @@ export const promptSchema = z
         z.strictObject({
           role: z.enum(['user', 'assistant']).describe('Who says it.'),
           text: z.string().describe('The message template ({{arg}} as in tool prompts).'),
-        }),
+        }).describe('One message.'),
       )
       .min(1)
       .describe('The messages the prompt renders to.'),
