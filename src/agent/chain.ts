@@ -78,7 +78,8 @@ export class ModelChain {
             break;
           }
           if (!(err instanceof ProviderError)) throw err;
-          if (!err.retryable) throw err; // 400/401/403/404: another attempt or model would not help
+          // 400/401/403/404: another attempt or model would not help; say which model refused.
+          if (!err.retryable) throw new ProviderError(`${model.name}: ${err.message}`, false, err.options);
           if (attempt >= retries) {
             this.reasons.push(`${model.name}: ${err.message}`);
             break;

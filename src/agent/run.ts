@@ -72,6 +72,8 @@ export async function runAgent(tool: ToolConfig, args: Record<string, unknown>, 
   const messages: Message[] = [{ role: 'user', content: [{ type: 'text', text: renderTemplate(tool.prompt, args) }] }];
   const system = tool.system ? renderTemplate(tool.system, args) : undefined;
   let outputRetries = tool.outputRetries;
+  // A nested agent's steps share the client's progress stream: say whose they are.
+  const who = ctx.depth > 0 ? `${tool.name}: ` : '';
   let announced: string | undefined;
   const finish = (text: string, isError: boolean, structured?: Record<string, unknown>): AgentOutcome => ({
     text, isError, structured, model: chain.current?.name, steps, usage,
@@ -81,14 +83,14 @@ export async function runAgent(tool: ToolConfig, args: Record<string, unknown>, 
     while (true) {
       if (steps >= tool.maxSteps) throw new LimitError(`maxSteps: the agent used all ${tool.maxSteps} steps without finishing (raise maxSteps on the tool)`);
       steps++;
-      ctx.progress.step(`step ${steps}/${tool.maxSteps}: ${steps === 1 ? 'thinking' : 'continuing'}`);
+      ctx.progress.step(`${who}step ${steps}/${tool.maxSteps}: ${steps === 1 ? 'thinking' : 'continuing'}`);
       const result: GenerateResult = await chain.generate({
         system,
         messages,
         tools: toolSpecs.length ? toolSpecs : undefined,
         output: tool.outputSchema,
-        maxOutputTokens: chain.current?.maxTokens,
-        temperature: tool.temperature ?? chain.current?.temperature,
+        // The tool's own setting; each adapter falls back to its model's (the chain may switch models mid-call).
+        temperature: tool.temperature,
         signal,
         onTextDelta: ctx.progress.enabled ? (delta) => ctx.progress.text(delta) : undefined,
       });
@@ -106,7 +108,7 @@ export async function runAgent(tool: ToolConfig, args: Record<string, unknown>, 
 
       if (result.toolCalls.length) {
         for (const call of result.toolCalls) {
-          ctx.progress.step(`step ${steps}/${tool.maxSteps}: calling ${call.name}`);
+          ctx.progress.step(`${who}step ${steps}/${tool.maxSteps}: calling ${call.name}`);
           messages.push(await runNestedCall(tool, call, runCtx, deps, usage));
         }
         continue;

@@ -1,11 +1,66 @@
-// Placeholder until the anthropic adapter lands: the model reports itself unavailable.
+// The anthropic adapter: the Messages API through @anthropic-ai/sdk.
+import Anthropic from '@anthropic-ai/sdk';
+import type { MessageCreateParamsBase } from '@anthropic-ai/sdk/resources/messages/messages';
 import type { ModelConfig } from '../config/types.js';
-import type { Provider } from './types.js';
+import { toProviderError } from './error-mapping.js';
+import { EventAccumulator, fromMessage, toAnthropicMessages, toAnthropicTools, toToolChoice, toolNames, type AnthropicTools } from './anthropic-mapping.js';
+import type { GenerateRequest, GenerateResult, Provider } from './types.js';
+
+export const DEFAULT_TIMEOUT_MS = 60_000;
+export const DEFAULT_MAX_TOKENS = 4096;
+/** A proxy at baseURL may hold the key itself, but the SDK insists on one. */
+const PLACEHOLDER_KEY = 'no-key';
+
+export function requestBody(model: ModelConfig, req: GenerateRequest, tools: AnthropicTools): MessageCreateParamsBase {
+  const temperature = req.temperature ?? model.temperature;
+  const specs = toAnthropicTools(req.tools, req.output, tools);
+  const choice = toToolChoice(req.tools, tools);
+  return {
+    model: model.model!,
+    max_tokens: req.maxOutputTokens ?? model.maxTokens ?? DEFAULT_MAX_TOKENS,
+    messages: toAnthropicMessages(req.messages, tools.names),
+    ...(req.system && { system: req.system }),
+    ...(specs.length && { tools: specs }),
+    ...(choice && { tool_choice: choice }),
+    // Not in this SDK's types, still accepted by the API for the models that take it.
+    ...(temperature !== undefined && ({ temperature } as object)),
+  };
+}
 
 export function createProvider(model: ModelConfig): Provider {
+  const timeoutMs = model.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  let client: Anthropic | undefined;
+  const getClient = () =>
+    (client ??= new Anthropic({
+      apiKey: model.apiKey || PLACEHOLDER_KEY,
+      baseURL: model.baseURL,
+      defaultHeaders: model.headers,
+      timeout: timeoutMs,
+      maxRetries: 0, // the fallback chain retries, with backoff and Retry-After
+      logLevel: 'off', // its log lines would go to the console, unredacted
+      openTelemetry: false,
+    }));
+
   return {
     name: model.name,
-    available: () => 'the anthropic provider is not implemented yet',
-    generate: () => Promise.reject(new Error('the anthropic provider is not implemented yet')),
+    available: () => (model.apiKey || model.baseURL ? undefined : 'ANTHROPIC_API_KEY is not set'),
+    async generate(req): Promise<GenerateResult> {
+      const tools = toolNames(req.tools, req.output);
+      const body = requestBody(model, req, tools);
+      try {
+        if (!req.onTextDelta) {
+          return fromMessage(await getClient().messages.create({ ...body, stream: false }, { signal: req.signal }), tools);
+        }
+        const stream = await getClient().messages.create({ ...body, stream: true }, { signal: req.signal });
+        const acc = new EventAccumulator(tools);
+        for await (const event of stream) {
+          const delta = acc.add(event);
+          if (delta) req.onTextDelta(delta);
+        }
+        return acc.result();
+      } catch (err) {
+        throw (req.signal.aborted ? undefined : toProviderError(err, Anthropic, timeoutMs)) ?? err;
+      }
+    },
   };
 }

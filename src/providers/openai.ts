@@ -1,11 +1,67 @@
-// Placeholder until the openai adapter lands: the model reports itself unavailable.
+// The openai adapter: Chat Completions through the openai SDK, for OpenAI and any OpenAI-compatible endpoint.
+import OpenAI from 'openai';
+import type { ChatCompletionCreateParamsBase } from 'openai/resources/chat/completions';
 import type { ModelConfig } from '../config/types.js';
-import type { Provider } from './types.js';
+import { toProviderError } from './error-mapping.js';
+import { ChunkAccumulator, fromCompletion, toOpenAIMessages, toOpenAITools, toResponseFormat } from './openai-mapping.js';
+import { ToolNames } from './tool-name-mapping.js';
+import type { GenerateRequest, GenerateResult, Provider } from './types.js';
+
+export const DEFAULT_TIMEOUT_MS = 60_000;
+/** Local endpoints (Ollama, LM Studio, vLLM) want no key, but the SDK insists on one. */
+const PLACEHOLDER_KEY = 'no-key';
+
+export function requestBody(model: ModelConfig, req: GenerateRequest, names: ToolNames): ChatCompletionCreateParamsBase {
+  const maxTokens = req.maxOutputTokens ?? model.maxTokens;
+  const temperature = req.temperature ?? model.temperature;
+  return {
+    model: model.model!,
+    messages: toOpenAIMessages(req.system, req.messages, names),
+    ...(req.tools?.length && { tools: toOpenAITools(req.tools, names) }),
+    ...(req.output && { response_format: toResponseFormat(req.output) }),
+    // OpenAI's own API wants max_completion_tokens (reasoning models refuse max_tokens); compatible servers know max_tokens.
+    ...(maxTokens !== undefined && (model.baseURL ? { max_tokens: maxTokens } : { max_completion_tokens: maxTokens })),
+    ...(temperature !== undefined && { temperature }),
+  };
+}
 
 export function createProvider(model: ModelConfig): Provider {
+  const timeoutMs = model.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  let client: OpenAI | undefined;
+  const getClient = () =>
+    (client ??= new OpenAI({
+      apiKey: model.apiKey || PLACEHOLDER_KEY,
+      baseURL: model.baseURL,
+      organization: model.organization,
+      defaultHeaders: model.headers,
+      timeout: timeoutMs,
+      maxRetries: 0, // the fallback chain retries, with backoff and Retry-After
+      logLevel: 'off', // its log lines would go to the console, unredacted
+    }));
+
   return {
     name: model.name,
-    available: () => 'the openai provider is not implemented yet',
-    generate: () => Promise.reject(new Error('the openai provider is not implemented yet')),
+    available: () => (model.apiKey || model.baseURL ? undefined : 'OPENAI_API_KEY is not set'),
+    async generate(req): Promise<GenerateResult> {
+      const names = new ToolNames(req.tools?.map((t) => t.name) ?? []);
+      const body = requestBody(model, req, names);
+      try {
+        if (!req.onTextDelta) {
+          return fromCompletion(await getClient().chat.completions.create({ ...body, stream: false }, { signal: req.signal }), names);
+        }
+        const stream = await getClient().chat.completions.create(
+          { ...body, stream: true, stream_options: { include_usage: true } },
+          { signal: req.signal },
+        );
+        const acc = new ChunkAccumulator(names);
+        for await (const chunk of stream) {
+          const delta = acc.add(chunk);
+          if (delta) req.onTextDelta(delta);
+        }
+        return acc.result();
+      } catch (err) {
+        throw (req.signal.aborted ? undefined : toProviderError(err, OpenAI, timeoutMs)) ?? err;
+      }
+    },
   };
 }

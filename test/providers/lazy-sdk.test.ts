@@ -1,0 +1,70 @@
+// A provider the config does not use is never imported: record every module the served CLI loads
+// (a module hook in the child process) and look for the SDKs' chunks among them.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { cleanEnv, connectStdio, writeConfig } from '../helpers/cli.ts';
+import { FakeOpenAI } from '../fakes/openai-server.ts';
+
+// Strings only the SDKs' code contains: their default API hosts.
+const MARKERS = { openai: 'https://api.openai.com/v1', anthropic: 'https://api.anthropic.com' };
+
+function moduleRecorder(): { nodeOptions: string; loaded: () => string[] } {
+  const dir = mkdtempSync(join(tmpdir(), 'agent-mcp-loads-'));
+  const log = join(dir, 'loaded.txt');
+  writeFileSync(join(dir, 'hooks.mjs'), `import { appendFileSync } from 'node:fs';
+export async function load(url, context, next) {
+  appendFileSync(${JSON.stringify(log)}, url + '\\n');
+  return next(url, context);
+}
+`);
+  writeFileSync(join(dir, 'register.mjs'), `import { register } from 'node:module';
+register(${JSON.stringify(pathToFileURL(join(dir, 'hooks.mjs')).href)});
+`);
+  return {
+    nodeOptions: `--import=${pathToFileURL(join(dir, 'register.mjs')).href}`,
+    loaded: () => (existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n') : []),
+  };
+}
+
+/** Which SDKs the loaded modules contain. */
+function sdksIn(urls: string[]): string[] {
+  const found = new Set<string>();
+  for (const url of urls) {
+    if (!url.startsWith('file:') || !url.includes('/dist/')) continue;
+    const code = readFileSync(fileURLToPath(url), 'utf8');
+    for (const [sdk, marker] of Object.entries(MARKERS)) if (code.includes(marker)) found.add(sdk);
+  }
+  return [...found].sort();
+}
+
+async function serveAndCall(yaml: string, tool: string, env: Record<string, string> = {}): Promise<{ urls: string[]; text: unknown }> {
+  const recorder = moduleRecorder();
+  const server = await connectStdio(writeConfig(yaml), { env: cleanEnv({ ...env, NODE_OPTIONS: recorder.nodeOptions }) });
+  try {
+    const result = await server.client.callTool({ name: tool, arguments: {} });
+    return { urls: recorder.loaded(), text: result.content };
+  } finally {
+    await server.close();
+  }
+}
+
+test('a config on the test provider loads neither SDK; one on openai loads that SDK only', async () => {
+  const offline = await serveAndCall('tools:\n  hello: { prompt: say hi, model: test }\n', 'hello');
+  assert.deepEqual(offline.text, [{ type: 'text', text: 'test model received: say hi' }]);
+  assert.ok(offline.urls.some((u) => u.includes('/dist/cli.js')), 'the recorder saw the CLI load');
+  assert.deepEqual(sdksIn(offline.urls), []);
+
+  // The control: the same probe does see an SDK when the config needs it.
+  const fake = await new FakeOpenAI().start();
+  try {
+    const online = await serveAndCall(`tools:\n  hello: { prompt: say hi, model: gpt }\nmodels:\n  gpt: { provider: openai, model: m, baseURL: "${fake.url}" }\n`, 'hello');
+    assert.deepEqual(online.text, [{ type: 'text', text: 'ok' }]);
+    assert.deepEqual(sdksIn(online.urls), ['openai']);
+  } finally {
+    await fake.stop();
+  }
+});
