@@ -1,12 +1,15 @@
 // The stdio transport: JSON-RPC on stdout only; ends when stdin ends (the SDK's transport does not notice).
+import { format } from 'node:util';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import type { Logger } from '../log.js';
 import { buildServer, type ServerDeps } from './build.js';
 
 /** Serve until stdin closes or a signal arrives; resolves with the reason. */
 export async function serveStdio(deps: ServerDeps, log: Logger): Promise<string> {
-  // A stray console.log from any library would corrupt the JSON-RPC stream: send it to stderr instead.
-  console.log = console.info = console.debug = console.error;
+  // A stray console.log from any library would corrupt the JSON-RPC stream: send it to the logger (stderr) instead,
+  // formatted like every other line (JSON lines stay JSON).
+  console.log = console.info = console.debug = (...args: unknown[]) => log.debug(format(...args));
+  console.warn = console.error = (...args: unknown[]) => log.warn(format(...args));
   const server = buildServer(deps);
   const transport = new StdioServerTransport();
   const stopped = new Promise<string>((resolve) => {
