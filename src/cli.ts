@@ -4,6 +4,7 @@ import { parseLogLevel, LOG_LEVELS, type LogFormat, type LogLevel } from './log.
 import { parseDuration } from './util/duration.js';
 import type { GlobalOptions } from './commands/context.js';
 import type { ClientName } from './install/clients.js';
+import { addHttpOptions, httpFlags } from './cli-http.js';
 
 declare const AGENT_MCP_VERSION: string;
 const VERSION = typeof AGENT_MCP_VERSION === 'string' ? AGENT_MCP_VERSION : '0.0.0-dev';
@@ -45,16 +46,16 @@ export async function runCli(argv: string[]): Promise<number> {
     return { logLevel: o.logLevel, logFormat: o.logFormat };
   };
 
-  program
+  const serve = program
     .command('serve')
-    .description('serve the tools and prompts of FILE over stdio (for Claude Desktop, Cursor, VS Code, Claude Code)')
+    .description('serve the tools and prompts of FILE over stdio (for Claude Desktop, Cursor, VS Code, Claude Code), or over HTTP with --http')
     .argument('[file]', 'the agents file', 'agents.yaml')
     .option('--watch', 'reload FILE when it changes (an invalid edit is reported and the old config keeps serving)')
-    .option('--model <model>', 'run every tool on this model: a name from models:, provider:model-id, sampling or test')
-    .action(async (file: string, opts: { watch?: boolean; model?: string }) => {
-      const { serveCommand } = await import('./commands/serve.js');
-      code = await serveCommand({ ...globals(), file, watch: opts.watch, model: opts.model });
-    });
+    .option('--model <model>', 'run every tool on this model: a name from models:, provider:model-id, sampling or test');
+  addHttpOptions(serve).action(async (file: string, opts: { watch?: boolean; model?: string }) => {
+    const { serveCommand } = await import('./commands/serve.js');
+    code = await serveCommand({ ...globals(), file, watch: opts.watch, model: opts.model, http: httpFlags(serve) });
+  });
 
   program
     .command('validate')
@@ -75,7 +76,9 @@ export async function runCli(argv: string[]): Promise<number> {
     .addOption(new Option('-o, --output <format>', 'print the text, or the whole result as JSON').choices(['text', 'json']).default('text'))
     .addOption(new Option('--timeout <duration>', 'give up after this long (progress keeps it alive)').argParser(duration).default(600_000, '10m'))
     .option('--sampling-model <model>', 'answer the server\'s sampling requests with this model: an entry of models:, provider:model-id or test', 'test')
-    .action(async (tool: string | undefined, args: string[], opts: { config: string; json?: string; output: 'text' | 'json'; timeout: number; samplingModel: string }) => {
+    .option('--url <url>', 'call a running Streamable HTTP server (agent-mcp serve --http) instead of serving the file')
+    .option('--header <line>', 'with --url: an HTTP header "Name: value" sent with every request (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
+    .action(async (tool: string | undefined, args: string[], opts: { config: string; json?: string; output: 'text' | 'json'; timeout: number; samplingModel: string; url?: string; header?: string[] }, cmd: Command) => {
       const { callCommand } = await import('./commands/call.js');
       code = await callCommand({
         ...globals(),
@@ -87,6 +90,9 @@ export async function runCli(argv: string[]): Promise<number> {
         timeoutMs: opts.timeout,
         logLevelGiven: program.getOptionValueSource('logLevel') === 'cli',
         samplingModel: opts.samplingModel,
+        url: opts.url,
+        headers: opts.header,
+        configGiven: cmd.getOptionValueSource('config') === 'cli',
       });
     });
 

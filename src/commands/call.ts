@@ -8,6 +8,7 @@ import { createLogger, type GlobalOptions } from './context.js';
 import { answerSampling, resolveSamplingModel } from './sampling-handler.js';
 import { describeArguments, parseCallArgs } from './call-args.js';
 import { suggestion } from '../util/did-you-mean.js';
+import { connectError, httpClientTransport } from './call-http.js';
 
 export interface CallOptions extends GlobalOptions {
   config: string;
@@ -20,13 +21,19 @@ export interface CallOptions extends GlobalOptions {
   logLevelGiven: boolean;
   /** --sampling-model: the model that answers the server's sampling requests (default: the test model). */
   samplingModel?: string;
+  /** --url: a running Streamable HTTP server to call instead of spawning `serve` (with --header lines). */
+  url?: string;
+  headers?: string[];
+  /** -c was given: with --url the file is only read when asked for (for --sampling-model names). */
+  configGiven?: boolean;
 }
 
 export async function callCommand(options: CallOptions): Promise<number> {
   // Check the file here first, so its problems come out located (exit 2), not as a server that died.
-  const config = loadConfigFile(options.config);
+  if (options.headers?.length && !options.url) throw new AgentMcpError('call: --header only applies with --url', 2);
+  const config = options.url && !options.configGiven ? undefined : loadConfigFile(options.config);
   const samplingModel = resolveSamplingModel(options.samplingModel, config);
-  const transport = new StdioClientTransport({
+  const transport = options.url ? httpClientTransport(options.url, options.headers ?? []) : new StdioClientTransport({
     command: process.execPath,
     args: [process.argv[1]!, 'serve', options.config, '--log-level', options.logLevelGiven ? options.logLevel : 'warning', '--log-format', options.logFormat],
     stderr: 'inherit',
@@ -36,7 +43,9 @@ export async function callCommand(options: CallOptions): Promise<number> {
   const client = new Client({ name: 'agent-mcp-call', version: '1.0.0' }, { capabilities: { sampling: { tools: {} } } });
   answerSampling(client, samplingModel, createLogger(options));
   try {
-    await client.connect(transport);
+    await client.connect(transport).catch((err: unknown) => {
+      throw options.url ? connectError(err, options.url) : err;
+    });
     const { tools } = await client.listTools();
     if (!options.tool) return listTools(tools);
     const tool = tools.find((t) => t.name === options.tool);
@@ -50,6 +59,8 @@ export async function callCommand(options: CallOptions): Promise<number> {
     })) as CallToolResult;
     return printResult(result, options.output);
   } finally {
+    // Over HTTP, end the session too: the server would otherwise hold it until its idle timeout.
+    if ('terminateSession' in transport) await transport.terminateSession().catch(() => {});
     await client.close().catch(() => {});
   }
 }

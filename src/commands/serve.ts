@@ -3,6 +3,7 @@ import { overrideModels } from '../config/model-override.js';
 import type { Config } from '../config/types.js';
 import { AgentMcpError, ConfigError, formatIssue } from '../errors.js';
 import type { Logger } from '../log.js';
+import type { HttpFlags } from '../server/http/options.js';
 import { ToolRunner } from '../agent/tool-runner.js';
 import { ProviderRegistry } from '../providers/registry.js';
 import { createLogger, type GlobalOptions } from './context.js';
@@ -13,6 +14,8 @@ export interface ServeOptions extends GlobalOptions {
   watch?: boolean;
   /** Run every tool on this one model (`agent-mcp test --model`). */
   model?: string;
+  /** Serve over Streamable HTTP instead of stdio; the flags override the file's `server.http` block. */
+  http?: HttpFlags;
 }
 
 export async function serveCommand(options: ServeOptions): Promise<number> {
@@ -37,8 +40,15 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
     watcher = watchConfig({ file: options.file, load, apply: (next) => runner.setConfig(next), log });
   }
   try {
-    const { serveStdio } = await import('../server/stdio.js');
-    await serveStdio({ runner, log }, log);
+    if (options.http) {
+      const { serveHttp, resolveHttpOptions } = await import('../server/http.js');
+      const announce = (url: string) =>
+        process.stderr.write(options.logFormat === 'json' ? JSON.stringify({ time: new Date().toISOString(), level: 'notice', msg: 'listening', url }) + '\n' : `agent-mcp listening on ${url}\n`);
+      await serveHttp({ runner, log }, resolveHttpOptions(config.server.http, options.http), log, announce);
+    } else {
+      const { serveStdio } = await import('../server/stdio.js');
+      await serveStdio({ runner, log }, log);
+    }
   } finally {
     watcher?.close();
   }

@@ -1,0 +1,235 @@
+// Streamable HTTP: the front door (Host/Origin/token checks, body limit, routing to sessions), health, shutdown.
+// The protocol itself is the SDK's StreamableHTTPServerTransport; this file decides who gets to it and when.
+import { createServer, type IncomingMessage, type Server as NodeHttpServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { format } from 'node:util';
+import { isJsonContentType } from '@modelcontextprotocol/sdk/shared/mediaType.js';
+import { AgentMcpError } from '../errors.js';
+import type { Logger } from '../log.js';
+import { registerSecret } from '../util/redact.js';
+import type { Config } from '../config/types.js';
+import type { ServerDeps } from './build.js';
+import { readBody } from './http/body.js';
+import { corsHeaders, Guard, isLoopback, PREFLIGHT_HEADERS } from './http/guard.js';
+import type { HttpOptions } from './http/options.js';
+
+export { resolveHttpOptions } from './http/options.js';
+import { CODES, replyError, replyJson } from './http/reply.js';
+import { Endpoints, type Endpoint } from './http/sessions.js';
+
+export interface HttpServerHandle {
+  /** The URL actually listened on (the real port when 0 was asked for). */
+  url: string;
+  /** Stop accepting, answer calls in flight with an error, close every session; bounded in time. */
+  stop(): Promise<void>;
+}
+
+/** How long shutdown waits for answers to reach clients before it closes their connections. */
+const DRAIN_MS = 2_000;
+const SHUTDOWN_MESSAGE = 'agent-mcp is shutting down: the call was cancelled';
+
+/** Serve until SIGINT or SIGTERM; resolves with the signal's name once everything is closed. */
+export async function serveHttp(deps: ServerDeps, options: HttpOptions, log: Logger, announce: (url: string) => void): Promise<string> {
+  // A stray console.log from a library must not pollute stdout; the SDK's HTTP adapter chats on console.info.
+  console.log = console.info = console.debug = (...args: unknown[]) => log.debug(format(...args));
+  console.warn = console.error = (...args: unknown[]) => log.warn(format(...args));
+  const handle = await startHttpServer(deps, options, log);
+  announce(handle.url);
+  const reason = await new Promise<string>((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+  });
+  log.info(`stopping: ${reason}`);
+  await handle.stop();
+  return reason;
+}
+
+export async function startHttpServer(deps: ServerDeps, options: HttpOptions, log: Logger): Promise<HttpServerHandle> {
+  registerSecret(options.authToken);
+  const guard = new Guard(options);
+  const endpoints = new Endpoints(deps, { stateless: options.stateless, ttlMs: options.sessionTtlMs, maxSessions: options.maxSessions });
+  const active = new Set<ServerResponse>();
+  let stopping = false;
+
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
+    active.add(res);
+    res.once('close', () => active.delete(res));
+    handle(req, res).catch((err: unknown) => {
+      log.error(`http: ${err instanceof Error ? err.message : String(err)}`);
+      if (!res.headersSent) replyError(res, 500, CODES.serverError, 'Internal server error');
+      else res.destroy();
+    });
+  };
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = pathOf(req.url);
+    if (path === '/healthz') return health(req, res);
+    if (path !== options.path) return replyError(res, 404, CODES.serverError, `Not Found: the MCP endpoint is ${options.path}`);
+    if (stopping) return replyError(res, 503, CODES.serverError, 'Service Unavailable: shutting down', { Connection: 'close' });
+
+    const host = guard.checkHost(req.headers.host);
+    if (!host.ok) return replyError(res, host.status, CODES.serverError, host.message);
+    const origin = req.headers.origin;
+    if (origin !== undefined) {
+      if (!guard.originAllowed(origin)) return replyError(res, 403, CODES.serverError, `Forbidden: Origin not allowed: ${origin}`);
+      for (const [k, v] of Object.entries(corsHeaders(origin))) res.setHeader(k, v);
+      if (req.method === 'OPTIONS') {
+        res.writeHead(204, PREFLIGHT_HEADERS);
+        return void res.end();
+      }
+    }
+    const auth = guard.checkToken(req.headers);
+    if (!auth.ok) return replyError(res, auth.status, CODES.serverError, auth.message, auth.headers);
+
+    const method = req.method ?? '';
+    const allowed = options.stateless ? ['POST'] : ['GET', 'POST', 'DELETE'];
+    if (!allowed.includes(method)) {
+      const why = options.stateless ? 'Method not allowed: this server is stateless (POST only).' : 'Method not allowed.';
+      return replyError(res, 405, CODES.serverError, why, { Allow: allowed.join(', ') });
+    }
+
+    let body: unknown;
+    if (method === 'POST') {
+      const parsed = await readPost(req, res, options.bodyLimitBytes);
+      if (!parsed.ok) return;
+      body = parsed.body;
+    }
+
+    if (options.stateless) return serveStateless(req, res, body);
+    const sessionId = req.headers['mcp-session-id'];
+    if (typeof sessionId === 'string') {
+      const endpoint = endpoints.get(sessionId);
+      if (!endpoint) return replyError(res, 404, CODES.sessionNotFound, 'Session not found');
+      return endpoint.transport.handleRequest(req, res, body);
+    }
+    if (method !== 'POST' || !isInitialize(body)) {
+      return replyError(res, 400, CODES.serverError, 'Bad Request: Mcp-Session-Id header is required');
+    }
+    if (endpoints.full) {
+      return replyError(res, 503, CODES.serverError, `Service Unavailable: too many sessions (at most ${options.maxSessions})`, { 'Retry-After': 5 });
+    }
+    const endpoint = await endpoints.create();
+    try {
+      await endpoint.transport.handleRequest(req, res, body);
+    } finally {
+      endpoints.settle(endpoint);
+    }
+  }
+
+  async function serveStateless(req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
+    const endpoint: Endpoint = await endpoints.create();
+    // One POST, one endpoint: gone with its response.
+    res.once('close', () => void endpoints.close(endpoint));
+    await endpoint.transport.handleRequest(req, res, body);
+  }
+
+  function health(req: IncomingMessage, res: ServerResponse): void {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return replyError(res, 405, CODES.serverError, 'Method not allowed.', { Allow: 'GET' });
+    replyJson(res, stopping ? 503 : 200, { status: stopping ? 'stopping' : 'ok', sessions: endpoints.sessionCount, inflight: endpoints.inflightCount });
+  }
+
+  const server = createServer(handler);
+  await listen(server, options.host, options.port);
+  const url = urlOf(server.address() as AddressInfo, options);
+  if (!isLoopback(options.host) && !guard.requiresToken) {
+    log.warn(`listening on ${options.host}, beyond this machine, without a token: anyone who can reach the port can call the tools (set --auth-token or AGENT_MCP_TOKEN)`);
+  }
+  noteStatelessLimits(deps.runner.current, options, log);
+
+  let stopped: Promise<void> | undefined;
+  const stop = () =>
+    (stopped ??= (async () => {
+      stopping = true;
+      server.close(); // no new connections; idle keep-alive ones go now, busy ones after their response
+      server.closeIdleConnections();
+      await endpoints.shutdown(SHUTDOWN_MESSAGE);
+      await drain(active, DRAIN_MS);
+      server.closeAllConnections();
+    })());
+  return { url, stop };
+}
+
+type PostBody = { ok: true; body: unknown } | { ok: false };
+
+/** The checks the SDK would make, in its order, but before the body is read: 406, 415, 413, then JSON. */
+async function readPost(req: IncomingMessage, res: ServerResponse, limit: number): Promise<PostBody> {
+  const accept = req.headers.accept ?? '';
+  if (!accept.includes('application/json') || !accept.includes('text/event-stream')) {
+    replyError(res, 406, CODES.serverError, 'Not Acceptable: Client must accept both application/json and text/event-stream');
+    return { ok: false };
+  }
+  if (!isJsonContentType(req.headers['content-type'])) {
+    replyError(res, 415, CODES.serverError, 'Unsupported Media Type: Content-Type must be application/json');
+    return { ok: false };
+  }
+  const read = await readBody(req, limit);
+  if (!read.ok) {
+    if (read.tooLarge) {
+      // Not drained: the rest is still on the wire, so this connection cannot carry another request.
+      replyError(res, 413, CODES.serverError, `Payload Too Large: Request body must not exceed ${limit} bytes`, read.drained ? {} : { Connection: 'close' });
+    } else if (!res.destroyed) {
+      replyError(res, 400, CODES.parseError, 'Parse error: the request body could not be read');
+    }
+    return { ok: false };
+  }
+  try {
+    return { ok: true, body: JSON.parse(read.text) };
+  } catch {
+    replyError(res, 400, CODES.parseError, 'Parse error: Invalid JSON');
+    return { ok: false };
+  }
+}
+
+function isInitialize(body: unknown): boolean {
+  const one = (m: unknown) => typeof m === 'object' && m !== null && (m as { method?: unknown }).method === 'initialize' && 'id' in m;
+  return Array.isArray(body) ? body.some(one) : one(body);
+}
+
+function pathOf(url: string | undefined): string {
+  const raw = url ?? '/';
+  const q = raw.indexOf('?');
+  return q === -1 ? raw : raw.slice(0, q);
+}
+
+function listen(server: NodeHttpServer, host: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      const why = err.code === 'EADDRINUSE' ? 'the address is already in use' : err.code === 'EACCES' ? 'permission denied' : err.message;
+      reject(new AgentMcpError(`cannot listen on ${host}:${port}: ${why}`, 1));
+    });
+    server.listen(port, host, () => resolve());
+  });
+}
+
+function urlOf(address: AddressInfo, options: HttpOptions): string {
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  // Keep a name the user gave (localhost), with the port actually bound.
+  const shown = /^[a-z]/i.test(options.host) && !options.host.includes(':') ? options.host : host;
+  return `http://${shown}:${address.port}${options.path}`;
+}
+
+/** Stateless endpoints never see an initialize, so nothing can reach the client outside a call's own answer. */
+function noteStatelessLimits(config: Config, options: HttpOptions, log: Logger): void {
+  if (!options.stateless) return;
+  const tools = [...config.tools.values()].filter((t) => t.models.some((m) => m.provider === 'sampling')).map((t) => t.name);
+  if (tools.length) {
+    log.warn(
+      `stateless mode: sampling (the client's own model) needs a session, so it will not work; ` +
+        `tools ${tools.join(', ')} will use the next model of their chain, or fail if there is none`,
+    );
+  }
+}
+
+function drain(active: Set<ServerResponse>, ms: number): Promise<void> {
+  if (active.size === 0) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    timer.unref();
+    const check = () => {
+      if (active.size > 0) return;
+      clearTimeout(timer);
+      resolve();
+    };
+    for (const res of active) res.once('close', () => setImmediate(check));
+  });
+}

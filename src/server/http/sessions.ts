@@ -1,0 +1,163 @@
+// The MCP endpoints the HTTP server holds: one SDK Server + transport per session (or per POST when stateless),
+// all sharing one ToolRunner. Knows which requests are in flight (for /healthz and for shutdown), expires idle
+// sessions and caps their number.
+import { randomUUID } from 'node:crypto';
+import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import type { JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.js';
+import { buildServer, type ServerDeps } from '../build.js';
+import { SessionEventStore, type EventStoreLimits } from './event-store.js';
+
+export interface Endpoint {
+  /** The session id once initialized (stateful only). */
+  id?: string;
+  server: Server;
+  transport: StreamableHTTPServerTransport;
+  /** JSON-RPC requests from the client not answered yet. */
+  inflight: Set<RequestId>;
+  lastActive: number;
+  closed: boolean;
+}
+
+export interface SessionOptions {
+  stateless: boolean;
+  ttlMs: number;
+  maxSessions: number;
+  eventLimits?: EventStoreLimits;
+}
+
+// Cheap shape checks: the SDK's own guards run a full schema parse, too slow for every message.
+const isRequest = (m: JSONRPCMessage): m is JSONRPCMessage & { id: RequestId; method: string } => 'method' in m && 'id' in m;
+const isResponse = (m: JSONRPCMessage): m is JSONRPCMessage & { id: RequestId } => !('method' in m) && 'id' in m;
+
+export class Endpoints {
+  private readonly sessions = new Map<string, Endpoint>();
+  /** Every open endpoint, including stateless ones and sessions still initializing. */
+  private readonly open = new Set<Endpoint>();
+  private pending = 0;
+  private sweeper: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly deps: ServerDeps,
+    private readonly options: SessionOptions,
+  ) {
+    if (!options.stateless) {
+      // Check a few times per TTL, at most once a minute; never keep the process alive for it.
+      this.sweeper = setInterval(() => this.sweep(Date.now()), Math.min(60_000, Math.max(250, options.ttlMs / 4)));
+      this.sweeper.unref();
+    }
+  }
+
+  get sessionCount(): number {
+    return this.sessions.size;
+  }
+
+  get inflightCount(): number {
+    let n = 0;
+    for (const e of this.open) n += e.inflight.size;
+    return n;
+  }
+
+  /** True when a new session would exceed --max-sessions (counting ones still initializing). */
+  get full(): boolean {
+    return this.sessions.size + this.pending >= this.options.maxSessions;
+  }
+
+  get(id: string): Endpoint | undefined {
+    const e = this.sessions.get(id);
+    if (e) e.lastActive = Date.now();
+    return e;
+  }
+
+  /** A new endpoint: a session candidate (registered once initialized) or a one-POST stateless endpoint. */
+  async create(): Promise<Endpoint> {
+    const server = buildServer(this.deps);
+    const stateful = !this.options.stateless;
+    const endpoint: Endpoint = { server, transport: undefined!, inflight: new Set(), lastActive: Date.now(), closed: false };
+    endpoint.transport = new StreamableHTTPServerTransport(
+      stateful
+        ? {
+            sessionIdGenerator: randomUUID, // a CSPRNG, 122 random bits
+            onsessioninitialized: (id) => {
+              endpoint.id = id;
+              this.sessions.set(id, endpoint);
+            },
+            eventStore: new SessionEventStore(this.options.eventLimits),
+          }
+        : { sessionIdGenerator: undefined },
+    );
+    const onclose = server.onclose;
+    server.onclose = () => {
+      onclose?.(); // build's own listeners (reload notifications)
+      endpoint.closed = true;
+      endpoint.inflight.clear();
+      this.open.delete(endpoint);
+      if (endpoint.id !== undefined) this.sessions.delete(endpoint.id);
+    };
+    if (stateful) this.pending++;
+    this.open.add(endpoint);
+    await server.connect(endpoint.transport);
+    this.track(endpoint);
+    return endpoint;
+  }
+
+  /** The first request of a session candidate was answered: count it as a session, or drop it if it never became one. */
+  settle(endpoint: Endpoint): void {
+    if (this.options.stateless) return;
+    this.pending--;
+    if (endpoint.id === undefined) void this.close(endpoint);
+  }
+
+  async close(endpoint: Endpoint): Promise<void> {
+    if (endpoint.closed) return;
+    await endpoint.server.close().catch(() => {});
+  }
+
+  /** Close sessions idle for longer than the TTL; a session with a call in flight is not idle. */
+  sweep(now: number): number {
+    let closed = 0;
+    for (const e of this.sessions.values()) {
+      if (e.inflight.size === 0 && now - e.lastActive > this.options.ttlMs) {
+        void this.close(e);
+        closed++;
+      }
+    }
+    return closed;
+  }
+
+  /**
+   * Shutdown: answer every request in flight with an error (so no client is left waiting in silence), then close
+   * every endpoint, which aborts the handlers still running.
+   */
+  async shutdown(message: string): Promise<void> {
+    if (this.sweeper) clearInterval(this.sweeper);
+    const all = [...this.open];
+    await Promise.all(
+      all.map(async (e) => {
+        for (const id of [...e.inflight]) {
+          await e.transport.send({ jsonrpc: '2.0', id, error: { code: -32000, message } }).catch(() => {});
+        }
+      }),
+    );
+    await Promise.all(all.map((e) => this.close(e)));
+  }
+
+  /** Follow requests in and answers out of one endpoint (the Server has wired itself to the transport by now). */
+  private track(endpoint: Endpoint): void {
+    const { transport } = endpoint;
+    const onmessage = transport.onmessage!;
+    transport.onmessage = (message, extra) => {
+      if (isRequest(message)) endpoint.inflight.add(message.id);
+      else if ('method' in message && message.method === 'notifications/cancelled') {
+        const id = (message.params as { requestId?: RequestId } | undefined)?.requestId;
+        if (id !== undefined) endpoint.inflight.delete(id); // a cancelled request gets no answer
+      }
+      onmessage(message, extra);
+    };
+    const send = transport.send.bind(transport);
+    transport.send = (message, options) => {
+      if (isResponse(message) && endpoint.inflight.delete(message.id)) endpoint.lastActive = Date.now();
+      return send(message, options);
+    };
+  }
+}
