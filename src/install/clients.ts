@@ -34,7 +34,7 @@ export const cursor: JsonClient = {
   file: (ctx) => (ctx.global ? join(ctx.home, '.cursor', 'mcp.json') : join(ctx.cwd, '.cursor', 'mcp.json')),
   key: 'mcpServers',
   entry: mcpServersEntry,
-  after: 'Cursor picks it up in Settings > MCP (enable it there if it is off).',
+  after: 'Cursor lists it in its settings among the MCP tools; switch it on there if it is off.',
 };
 
 export const vscode: JsonClient = {
