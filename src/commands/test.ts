@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { loadConfigFile } from '../config/load.js';
 import { resolveModelFlag } from '../config/model-override.js';
 import { AgentMcpError, errorMessage } from '../errors.js';
@@ -42,12 +43,13 @@ export async function testCommand(options: TestOptions): Promise<number> {
   const server = startServer(options);
   const client = new Client({ name: 'agent-mcp-test', version: '1.0.0' });
   try {
+    let tools: Tool[];
     try {
       await client.connect(server.transport);
+      ({ tools } = await client.listTools());
     } catch (err) {
       throw new AgentMcpError(`the server did not start: ${errorMessage(err)}${server.stderrTail()}`, 1);
     }
-    const { tools } = await client.listTools();
     if (!cases.length) {
       // Still a smoke test: the server started and listed its tools.
       process.stderr.write(`no examples in ${options.file}: add examples: to a tool to test it (the server started and listed ${tools.length} tool${tools.length === 1 ? '' : 's'})\n`);
