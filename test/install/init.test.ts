@@ -70,3 +70,13 @@ test('the $schema comment points at the schema installed in node_modules (relati
   assert.equal(nested.code, 0, nested.stderr);
   assert.equal(readFileSync(join(dir, 'config/agents.yaml'), 'utf8').split('\n')[0], '# yaml-language-server: $schema=../node_modules/agent-mcp/schema/agents.schema.json');
 });
+
+test('inside an agent-mcp checkout, the $schema comment points at its schema/ folder', async () => {
+  const dir = tempDir();
+  writeFileSync(join(dir, 'package.json'), '{"name": "agent-mcp"}');
+  mkdirSync(join(dir, 'schema'));
+  writeFileSync(join(dir, 'schema/agents.schema.json'), '{}');
+  const r = await runCli(['init', 'examples/new.yaml'], { cwd: dir });
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(readFileSync(join(dir, 'examples/new.yaml'), 'utf8').split('\n')[0], '# yaml-language-server: $schema=../schema/agents.schema.json');
+});

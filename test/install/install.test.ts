@@ -178,6 +178,16 @@ test('a variable set only in the .env beside the file is left to the server, whi
   assert.ok(r.stderr.includes('  read by the server from the .env beside the file: DOT_KEY\n'), r.stderr);
 });
 
+test('a variable the file needs but this shell lacks does not stop the install: it is reported as not set', async () => {
+  const yaml = 'models:\n  m: { provider: openai, model: x, apiKey: "${MISSING_KEY}" }\ntools:\n  t: { prompt: hi, model: [m, test] }\n';
+  const { project, file, env } = setup(yaml);
+  const r = await runCli(['install', 'cursor', file, '--with-env'], { env, cwd: project });
+  assert.equal(r.code, 0, r.stderr);
+  const path = join(project, '.cursor/mcp.json');
+  assert.deepEqual(read(path), { mcpServers: { 'agent-mcp': npxEntry(file) } }); // no empty env block
+  assert.ok(r.stdout.includes(`Environment variables the file uses: MISSING_KEY\n  not set in this shell: MISSING_KEY (set and rerun with --with-env, or add them under "env" in ${path})\n`), r.stdout);
+});
+
 test('cursor: the project\'s .cursor/mcp.json, or ~/.cursor/mcp.json with --global', async () => {
   const { home, project, file, env } = setup();
   const local = join(project, '.cursor/mcp.json');
