@@ -62,3 +62,14 @@ export class LimitError extends Error {
 export function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
+
+/**
+ * A JSON-RPC error for the client (unknown tool, missing prompt argument). Not the SDK's McpError: its
+ * message already carries "MCP error -32602:", which the client's side would prefix a second time.
+ */
+export class ProtocolError extends Error {
+  constructor(readonly code: number, message: string) {
+    super(message);
+    this.name = 'ProtocolError';
+  }
+}

@@ -35,7 +35,7 @@ export async function callCommand(options: CallOptions): Promise<number> {
   const samplingModel = resolveSamplingModel(options.samplingModel, config);
   const transport = options.url ? httpClientTransport(options.url, options.headers ?? []) : new StdioClientTransport({
     command: process.execPath,
-    args: [process.argv[1]!, 'serve', options.config, '--log-level', options.logLevelGiven ? options.logLevel : 'warning', '--log-format', options.logFormat],
+    args: [process.argv[1]!, 'serve', options.config, '--log-level', options.logLevelGiven ? options.logLevel : 'error', '--log-format', options.logFormat],
     stderr: 'inherit',
     env: process.env as Record<string, string>,
   });

@@ -9,7 +9,6 @@ import {
   GetPromptRequestSchema,
   ListPromptsRequestSchema,
   ListToolsRequestSchema,
-  McpError,
   SetLevelRequestSchema,
   type CallToolResult,
   type GetPromptResult,
@@ -27,6 +26,7 @@ import { compileValidator } from '../util/json-schema.js';
 import type { JsonSchemaType, jsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/types.js';
 import { complete } from './completions.js';
 import { notifyListChanges } from './list-changed.js';
+import { ProtocolError } from '../errors.js';
 
 export interface ServerDeps {
   runner: ToolRunner;
@@ -94,7 +94,7 @@ export function buildServer(deps: ServerDeps): Server {
   server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
     const name = request.params.name;
     if (!deps.runner.current.tools.has(name)) {
-      throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${name}`);
+      throw new ProtocolError(ErrorCode.InvalidParams, `Unknown tool: ${name}`);
     }
     const token = request.params._meta?.progressToken;
     const progress = new ProgressReporter(
@@ -132,11 +132,11 @@ export function buildServer(deps: ServerDeps): Server {
 
   server.setRequestHandler(GetPromptRequestSchema, async (request): Promise<GetPromptResult> => {
     const prompt = deps.runner.current.prompts.get(request.params.name);
-    if (!prompt) throw new McpError(ErrorCode.InvalidParams, `Unknown prompt: ${request.params.name}`);
+    if (!prompt) throw new ProtocolError(ErrorCode.InvalidParams, `Unknown prompt: ${request.params.name}`);
     const args = request.params.arguments ?? {};
     const missing = prompt.arguments.filter((a) => a.required && (args[a.name] === undefined || args[a.name] === ''));
     if (missing.length) {
-      throw new McpError(ErrorCode.InvalidParams, `Missing required argument${missing.length > 1 ? 's' : ''} for prompt ${prompt.name}: ${missing.map((a) => a.name).join(', ')}`);
+      throw new ProtocolError(ErrorCode.InvalidParams, `Missing required argument${missing.length > 1 ? 's' : ''} for prompt ${prompt.name}: ${missing.map((a) => a.name).join(', ')}`);
     }
     return {
       ...(prompt.description !== undefined && { description: prompt.description }),

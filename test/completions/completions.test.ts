@@ -47,7 +47,7 @@ test('prompt arguments complete from their complete: list: case-insensitive pref
       assert.ok(err instanceof McpError);
       assert.equal(err.code, -32602);
       // The SDK prefixes the code on both sides (the same for every McpError this server throws).
-      assert.equal(err.message, 'MCP error -32602: MCP error -32602: Unknown prompt: rhym');
+      assert.equal(err.message, 'MCP error -32602: Unknown prompt: rhym');
       return true;
     });
   } finally {
