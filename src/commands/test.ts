@@ -6,6 +6,8 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { loadConfigFile } from '../config/load.js';
 import { resolveModelFlag } from '../config/model-override.js';
+import { answerSampling, resolveSamplingModel } from './sampling-handler.js';
+import { createLogger } from './context.js';
 import { AgentMcpError, errorMessage } from '../errors.js';
 import { toJUnitXml } from '../testing/junit.js';
 import { Reporter, type ReportStream } from '../testing/reporter.js';
@@ -17,6 +19,8 @@ export interface TestOptions extends GlobalOptions {
   model?: string;
   junit?: string;
   filter?: string;
+  /** The model that answers the server's sampling requests, as in `call` (default test). */
+  samplingModel?: string;
   concurrency: number;
   /** --log-level given: the server's log lines go to stderr at that level (else they are kept for a crash). */
   logLevelGiven: boolean;
@@ -40,8 +44,11 @@ export async function testCommand(options: TestOptions): Promise<number> {
 
   const started = new Date();
   const startedMs = performance.now();
+  const samplingModel = resolveSamplingModel(options.samplingModel, config);
   const server = startServer(options);
-  const client = new Client({ name: 'agent-mcp-test', version: '1.0.0' });
+  // Like `call`, the test client runs sampling requests itself, so sampling-first chains are exercised too.
+  const client = new Client({ name: 'agent-mcp-test', version: '1.0.0' }, { capabilities: { sampling: { tools: {} } } });
+  answerSampling(client, samplingModel, createLogger({ ...options, logLevel: options.logLevelGiven ? options.logLevel : 'error' }));
   try {
     let tools: Tool[];
     try {

@@ -12,7 +12,7 @@ import type {
 import { ModelUnavailableError, errorMessage } from '../errors.js';
 import type { ModelConfig } from '../config/types.js';
 import { redact } from '../util/redact.js';
-import type { CallContext, FinishReason, GenerateRequest, GenerateResult, Message, Part, Provider, ToolCall, ToolSpec } from './types.js';
+import type { CallContext, FinishReason, JsonSchema, GenerateRequest, GenerateResult, Message, Part, Provider, ToolCall, ToolSpec } from './types.js';
 
 /** The protocol requires maxTokens; this is what a request asks for when the entry does not say. */
 export const DEFAULT_SAMPLING_MAX_TOKENS = 1024;
@@ -110,6 +110,8 @@ function modelPreferences(model: ModelConfig): ModelPreferences | undefined {
   return Object.keys(prefs).length ? prefs : undefined;
 }
 
+export const OUTPUT_SCHEMA_META = 'agent-mcp/output-schema';
+
 /** Sampling has no structured-output mode: ask for the JSON in the system prompt; the loop validates it. */
 function systemPrompt(req: GenerateRequest): string | undefined {
   if (!req.output) return req.system;
@@ -134,6 +136,9 @@ export function toCreateMessageParams(req: GenerateRequest, model: ModelConfig, 
       tools: tools.map((t) => ({ name: t.name, ...(t.description !== undefined && { description: t.description }), inputSchema: t.inputSchema as { type: 'object' } })),
       toolChoice: { mode: 'auto' as const },
     }),
+    // The schema also travels in _meta, so a client that can ask its model for structured output (our own
+    // `call` and `test` do) need not rely on the system prompt alone.
+    ...(req.output && { _meta: { [OUTPUT_SCHEMA_META]: req.output } }),
   };
 }
 
@@ -202,9 +207,12 @@ export function fromCreateMessageParams(params: CreateMessageRequestParams, sign
     ...(t.description !== undefined && { description: t.description }),
     inputSchema: t.inputSchema,
   }));
+  const meta = params._meta?.[OUTPUT_SCHEMA_META];
+  const output = meta && typeof meta === 'object' && !Array.isArray(meta) ? (meta as JsonSchema) : undefined;
   return {
     ...(params.systemPrompt !== undefined && { system: params.systemPrompt }),
     messages: fromSamplingMessages(params.messages),
+    ...(output && { output }),
     ...(tools?.length && { tools }),
     maxOutputTokens: params.maxTokens,
     ...(params.temperature !== undefined && { temperature: params.temperature }),

@@ -63,3 +63,27 @@ test('call --sampling-model: an unknown or sampling model is a usage error', asy
   assert.equal(itself.code, 2);
   assert.equal(itself.stderr, '--sampling-model: "client" is a sampling model itself; name one that calls a provider (test, openai:MODEL, anthropic:MODEL or such an entry of models:)\n');
 });
+
+test('a structured-output tool on sampling works from call and test: the schema travels in the request _meta', async () => {
+  const typed = writeConfig(`
+tools:
+  triage:
+    prompt: triage {{issue}}
+    input:
+      issue: { type: string }
+    output:
+      type: object
+      properties: { severity: { type: string, enum: [low, high] }, reason: { type: string } }
+      required: [severity, reason]
+    model: sampling
+    examples:
+      - input: { issue: crash }
+        expect: { schema: true }
+`);
+  const run = await runCli(['call', 'triage', 'issue=crash', '-c', typed, '--output', 'json']);
+  assert.equal(run.code, 0, run.stderr);
+  assert.deepEqual(JSON.parse(run.stdout).structuredContent, { severity: 'low', reason: 'text' });
+  const smoke = await runCli(['test', typed]);
+  assert.equal(smoke.stdout.trim().split('\n').at(-1), '1 passed, 0 failed');
+  assert.equal(smoke.code, 0);
+});
