@@ -103,8 +103,9 @@ export async function runCli(argv: string[]): Promise<number> {
     .option('--model <model>', 'run every tool on this model (e.g. test, in CI without keys)')
     .option('--junit <file>', 'also write the results as JUnit XML to FILE')
     .option('--filter <text>', 'run only the cases whose name ("poet #1", "poet #2 (socks)") contains TEXT')
+    .option('--sampling-model <model>', 'answer the server\'s sampling requests with this model: an entry of models:, provider:model-id or test', 'test')
     .addOption(new Option('-j, --concurrency <n>', 'cases run at once').argParser(positiveInt).default(4))
-    .action(async (file: string, opts: { model?: string; junit?: string; filter?: string; concurrency: number }) => {
+    .action(async (file: string, opts: { model?: string; junit?: string; filter?: string; samplingModel: string; concurrency: number }) => {
       const { testCommand } = await import('./commands/test.js');
       code = await testCommand({
         ...globals(),
@@ -112,6 +113,7 @@ export async function runCli(argv: string[]): Promise<number> {
         model: opts.model,
         junit: opts.junit,
         filter: opts.filter,
+        samplingModel: opts.samplingModel,
         concurrency: opts.concurrency,
         logLevelGiven: program.getOptionValueSource('logLevel') === 'cli',
       });
