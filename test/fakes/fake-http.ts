@@ -1,7 +1,7 @@
 // The HTTP half shared by the fake OpenAI and Anthropic servers: listen on 127.0.0.1, record every request,
 // answer from a per-test script (status, headers, delays, JSON or server-sent events), notice closed sockets.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 
 /** One scripted answer; the provider-specific fakes turn it into their API's bodies. */
 export interface FakeReply {
@@ -48,9 +48,14 @@ export abstract class FakeHttpServer {
   private readonly script: FakeReply[] = [];
   private readonly server: Server;
   private waiters: (() => void)[] = [];
+  private readonly socketClosed = new WeakMap<Socket, Promise<number>>();
 
   constructor() {
     this.server = createServer((req, res) => void this.handle(req, res));
+    // One close listener per connection (keep-alive sockets carry many requests).
+    this.server.on('connection', (socket) => {
+      this.socketClosed.set(socket, new Promise((resolve) => socket.once('close', () => resolve(performance.now()))));
+    });
   }
 
   /** Turn a scripted reply into the API's response for this request. */
@@ -101,10 +106,7 @@ export abstract class FakeHttpServer {
     for await (const c of req) chunks.push(c as Buffer);
     const text = Buffer.concat(chunks).toString('utf8');
     const socket = req.socket;
-    const closed = new Promise<number>((resolve) => {
-      if (socket.destroyed) resolve(performance.now());
-      else socket.once('close', () => resolve(performance.now()));
-    });
+    const closed = this.socketClosed.get(socket) ?? Promise.resolve(performance.now());
     const request: RecordedRequest = {
       method: req.method ?? '',
       path: req.url ?? '',
