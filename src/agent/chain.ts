@@ -61,7 +61,7 @@ export class ModelChain {
     const sleep = this.options.sleep ?? abortableSleep;
     for (; this.index < this.models.length; this.index++, this.provider = undefined) {
       const model = this.models[this.index]!;
-      this.provider ??= await this.registry.get(model);
+      this.provider ??= this.registry.loaded(model) ?? (await this.registry.get(model));
       const why = this.provider.available(this.ctx, { tools: this.options.tools });
       if (why) {
         this.reasons.push(`${model.name}: ${why}`);

@@ -5,6 +5,7 @@ import type { CallContext, GenerateResult, Message, Part, ToolSpec, Usage } from
 import type { ProviderRegistry } from '../providers/registry.js';
 import { compileValidator, type Validator } from '../util/json-schema.js';
 import { ModelChain } from './chain.js';
+import type { Deadlines } from './deadlines.js';
 import type { ProgressReporter } from './progress.js';
 import { renderTemplate } from './template.js';
 
@@ -29,6 +30,8 @@ export interface RunContext extends CallContext {
 
 export interface AgentDeps {
   registry: ProviderRegistry;
+  /** Where the call's time limit waits (shared by the calls of one server). */
+  deadlines: Deadlines;
   tools: Map<string, ToolConfig>;
   callTool: NestedToolCall;
 }
@@ -53,7 +56,7 @@ function addUsage(total: Required<Usage>, usage: Usage): void {
 export async function runAgent(tool: ToolConfig, args: Record<string, unknown>, ctx: RunContext, deps: AgentDeps): Promise<AgentOutcome> {
   const usage = { inputTokens: 0, outputTokens: 0 };
   let steps = 0;
-  const limit = callSignal(ctx.signal, tool.timeoutMs, () => new LimitError(`timeout: the call took longer than ${tool.timeoutMs / 1000}s (set timeout: on the tool)`));
+  const limit = callSignal(ctx.signal, deps.deadlines, tool.timeoutMs, () => new LimitError(`timeout: the call took longer than ${tool.timeoutMs / 1000}s (set timeout: on the tool)`));
   const signal = limit.signal;
   const runCtx: RunContext = { ...ctx, signal };
   const log = ctx.log;
@@ -138,21 +141,21 @@ export async function runAgent(tool: ToolConfig, args: Record<string, unknown>, 
  * The call's own signal: aborted by the client's cancel or by the call's time limit. Not AbortSignal.any,
  * which costs ~50 µs a call on Node 20 (weak references, GC): a large share of the per-call budget.
  */
-function callSignal(parent: AbortSignal, ms: number, limitError: () => Error) {
+function callSignal(parent: AbortSignal, deadlines: Deadlines, ms: number, limitError: () => Error) {
   const controller = new AbortController();
   let timedOut = false;
   const onAbort = () => controller.abort(parent.reason);
   if (parent.aborted) onAbort();
   else parent.addEventListener('abort', onAbort, { once: true });
-  const timer = setTimeout(() => {
+  const cancelDeadline = deadlines.add(ms, () => {
     timedOut = true;
     controller.abort(limitError());
-  }, ms);
+  });
   return {
     signal: controller.signal,
     timedOut: () => timedOut,
     dispose() {
-      clearTimeout(timer);
+      cancelDeadline();
       parent.removeEventListener('abort', onAbort);
     },
   };

@@ -17,13 +17,23 @@ const factories: Record<ProviderName, () => Promise<ProviderModule>> = {
 /** One provider instance per configured model, created on first use. */
 export class ProviderRegistry {
   private readonly cache = new Map<string, Promise<Provider>>();
+  private readonly ready = new Map<string, Provider>();
 
   get(model: ModelConfig): Promise<Provider> {
     let provider = this.cache.get(model.name);
     if (!provider) {
-      provider = factories[model.provider]().then((m) => m.createProvider(model));
+      provider = factories[model.provider]().then((m) => {
+        const created = m.createProvider(model);
+        this.ready.set(model.name, created);
+        return created;
+      });
       this.cache.set(model.name, provider);
     }
     return provider;
+  }
+
+  /** The provider when it is already loaded: lets every call after the first skip an await. */
+  loaded(model: ModelConfig): Provider | undefined {
+    return this.ready.get(model.name);
   }
 }

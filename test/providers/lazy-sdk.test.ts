@@ -64,6 +64,8 @@ test('a config on the test provider loads neither SDK; one on openai loads that 
     const online = await serveAndCall(`tools:\n  hello: { prompt: say hi, model: gpt }\nmodels:\n  gpt: { provider: openai, model: m, baseURL: "${fake.url}" }\n`, 'hello');
     assert.deepEqual(online.text, [{ type: 'text', text: 'ok' }]);
     assert.deepEqual(sdksIn(online.urls), ['openai']);
+    // A baseURL without a key (a local endpoint): the SDK is given a placeholder, never an empty key.
+    assert.equal(fake.requests[0]!.headers.authorization, 'Bearer no-key');
   } finally {
     await fake.stop();
   }
