@@ -22,6 +22,8 @@ async function main(): Promise<void> {
   }
   // Flush what we wrote, then leave even if a provider socket or timer is still open.
   process.exitCode = code;
+  // A client that already closed our stdout (EPIPE) must not turn a clean exit into a crash.
+  process.stdout.on('error', () => {});
   await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
   process.exit(code);
 }
