@@ -68,7 +68,8 @@ export function toAnthropicMessages(messages: Message[], names: ToolNames): Mess
       push('assistant', content);
     } else {
       const content = blocks(m.content) as Exclude<ToolResultContent, string>;
-      push('user', [{ type: 'tool_result', tool_use_id: m.toolCallId, content, ...(m.isError && { is_error: true }) }]);
+      // An empty result is sent without content (an empty text block would be refused).
+      push('user', [{ type: 'tool_result', tool_use_id: m.toolCallId, ...(content.length && { content }), ...(m.isError && { is_error: true }) }]);
     }
   }
   return out;

@@ -17,6 +17,7 @@ test('messages: user blocks, assistant text + tool_use, tool results merged into
     { role: 'assistant', content: [{ type: 'text', text: 'looking' }], toolCalls: [{ id: 't1', name: 'notes.search', input: '{"q":"x"}' }, { id: 't2', name: 'final_answer', input: '' }] },
     { role: 'tool', toolCallId: 't1', toolName: 'notes.search', content: [{ type: 'text', text: 'found' }] },
     { role: 'tool', toolCallId: 't2', toolName: 'final_answer', content: [{ type: 'text', text: 'boom' }], isError: true },
+    { role: 'tool', toolCallId: 't3', toolName: 'notes.search', content: [{ type: 'text', text: '' }] },
     { role: 'assistant', content: [{ type: 'text', text: '' }] },
     { role: 'user', content: [{ type: 'text', text: 'again' }] },
   ];
@@ -35,6 +36,7 @@ test('messages: user blocks, assistant text + tool_use, tool results merged into
       content: [
         { type: 'tool_result', tool_use_id: 't1', content: [{ type: 'text', text: 'found' }] },
         { type: 'tool_result', tool_use_id: 't2', content: [{ type: 'text', text: 'boom' }], is_error: true },
+        { type: 'tool_result', tool_use_id: 't3' },
         { type: 'text', text: 'again' },
       ],
     },
