@@ -1,34 +1,76 @@
-// Bundle the CLI: one ESM entry plus lazily loaded chunks (commands, provider adapters and their SDKs).
+// Build dist/: the CLI as one CommonJS bundle (loaded by bin/agent-mcp.js with a V8 code cache), the two
+// provider SDKs as bundles of their own (required only when a config uses them), then the code cache itself.
 import { build } from 'esbuild';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
-// Built aside, then renamed into place file by file (chunks carry content hashes), so a running
-// agent-mcp never sees a half-written file.
+const VENDOR = { openai: 'vendor/openai.cjs', '@anthropic-ai/sdk': 'vendor/anthropic.cjs' };
+
+// Built aside, then renamed into place file by file, so a running agent-mcp never sees a half-written file.
 const next = `dist/.next-${process.pid}`;
-await build({
-  entryPoints: { cli: 'src/main.ts' },
-  outdir: next,
+const common = {
   bundle: true,
-  splitting: true,
-  format: 'esm',
+  format: 'cjs',
   platform: 'node',
   target: 'node20',
-  sourcemap: 'linked',
   minify: true,
-  keepNames: false,
   legalComments: 'none',
   logLevel: 'warning',
-  define: { AGENT_MCP_VERSION: JSON.stringify(pkg.version) },
-  // Some bundled CommonJS (ajv, the SDKs' helpers) calls require(): give the ESM bundle one.
-  banner: { js: "import { createRequire as __agentMcpRequire } from 'node:module'; const require = __agentMcpRequire(import.meta.url);" },
-  chunkNames: 'chunks/[name]-[hash]',
+};
+
+await build({
+  ...common,
+  entryPoints: { 'vendor/openai': 'scripts/vendor/openai.cjs', 'vendor/anthropic': 'scripts/vendor/anthropic.cjs' },
+  outdir: next,
+  outExtension: { '.js': '.cjs' },
 });
 
-for (const dir of ['', 'chunks']) {
+await build({
+  ...common,
+  entryPoints: { cli: 'src/main.ts' },
+  outdir: next,
+  outExtension: { '.js': '.cjs' },
+  sourcemap: 'linked',
+  define: { AGENT_MCP_VERSION: JSON.stringify(pkg.version) },
+  plugins: [
+    {
+      // The provider SDKs stay out of the CLI bundle: required from dist/vendor/ the first time an adapter loads.
+      name: 'vendor-sdks',
+      setup(b) {
+        b.onResolve({ filter: /^(openai|@anthropic-ai\/sdk)$/ }, (args) => ({ path: `./${VENDOR[args.path]}`, external: true }));
+      },
+    },
+  ],
+});
+
+rmSync('dist/chunks', { recursive: true, force: true }); // leftovers of the earlier ESM layout
+for (const dir of ['', 'vendor']) {
   mkdirSync(`dist/${dir}`, { recursive: true });
-  for (const name of readdirSync(`${next}/${dir}`, { withFileTypes: true })) {
-    if (name.isFile()) renameSync(`${next}/${dir}/${name.name}`, `dist/${dir}/${name.name}`);
+  for (const entry of readdirSync(`${next}/${dir}`, { withFileTypes: true })) {
+    if (entry.isFile()) renameSync(`${next}/${dir}/${entry.name}`, `dist/${dir}/${entry.name}`);
   }
 }
 rmSync(next, { recursive: true, force: true });
+for (const stale of ['dist/cli.js', 'dist/cli.js.map', 'dist/cli.cjs.cache']) rmSync(stale, { force: true });
+
+// Warm the code cache on the path that matters most: `serve` answering initialize, tools/list and a call.
+await new Promise((resolve, reject) => {
+  const child = spawn(process.execPath, ['bin/agent-mcp.js', 'serve', 'agents.yaml', '--log-level', 'error'], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+    env: { ...process.env, AGENT_MCP_CODE_CACHE: 'write', ANTHROPIC_API_KEY: '', OPENAI_API_KEY: '' },
+  });
+  const send = (msg) => child.stdin.write(JSON.stringify({ jsonrpc: '2.0', ...msg }) + '\n');
+  let out = '';
+  child.stdout.on('data', (d) => {
+    out += d;
+    if (out.includes('"id":3')) child.stdin.end();
+  });
+  child.once('error', reject);
+  child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`code cache warm-up exited ${code}`))));
+  send({ id: 1, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'build', version: '1' } } });
+  send({ method: 'notifications/initialized' });
+  send({ id: 2, method: 'tools/list' });
+  send({ id: 3, method: 'tools/call', params: { name: 'poet', arguments: { theme: 'socks' } } });
+});
+if (!statSync('dist/cli.cjs.cache', { throwIfNoEntry: false })) throw new Error('the code cache was not written');

@@ -12,11 +12,16 @@ export interface LogRecord {
   fields: LogFields;
 }
 
-/** Receives every record at or above its own level (used to mirror call logs to MCP clients). */
-export type LogSink = (record: LogRecord) => void;
+/** Receives the records it wants (used to mirror a call's logs to its MCP client at the level it set). */
+export interface LogSink {
+  wants(level: LogLevel): boolean;
+  write(record: LogRecord): void;
+}
+
+const RANK = Object.fromEntries(LOG_LEVELS.map((l, i) => [l, i])) as Record<LogLevel, number>;
 
 export function levelRank(level: LogLevel): number {
-  return LOG_LEVELS.indexOf(level);
+  return RANK[level];
 }
 
 export function parseLogLevel(value: string): LogLevel | undefined {
@@ -56,9 +61,14 @@ export class Logger {
   error(msg: string, fields?: LogFields) { this.log('error', msg, fields); }
 
   log(level: LogLevel, msg: string, fields?: LogFields): void {
+    // A record nobody reads is never built: debug lines sit on every call's path.
+    const toStderr = RANK[level] >= RANK[this.options.level];
+    let toSinks = false;
+    for (const sink of this.sinks) if ((toSinks = sink.wants(level))) break;
+    if (!toStderr && !toSinks) return;
     const record: LogRecord = { level, msg: redact(msg), fields: { ...this.bound, ...fields } };
-    for (const sink of this.sinks) sink(record);
-    if (levelRank(level) < levelRank(this.options.level)) return;
+    if (toSinks) for (const sink of this.sinks) if (sink.wants(level)) sink.write(record);
+    if (!toStderr) return;
     const write = this.options.write ?? ((line: string) => process.stderr.write(line));
     write(this.format(record));
   }

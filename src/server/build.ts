@@ -21,7 +21,7 @@ import { renderTemplate } from '../agent/template.js';
 import type { ToolRunner } from '../agent/tool-runner.js';
 import type { AgentOutcome } from '../agent/run.js';
 import type { Config } from '../config/types.js';
-import { levelRank, type Logger, type LogRecord } from '../log.js';
+import { levelRank, type Logger, type LogRecord, type LogSink } from '../log.js';
 import { compileValidator } from '../util/json-schema.js';
 import type { JsonSchemaType, jsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/types.js';
 import { complete } from './completions.js';
@@ -102,10 +102,10 @@ export function buildServer(deps: ServerDeps): Server {
         ? undefined
         : (update) => void extra.sendNotification({ method: 'notifications/progress', params: { progressToken: token, ...update } }).catch(() => {}),
     );
-    const mirror = (record: LogRecord) => {
-      if (clientLevel === undefined || levelRank(record.level) < levelRank(clientLevel)) return;
-      const { msg, fields } = record;
-      void extra.sendNotification({ method: 'notifications/message', params: { level: record.level, logger: 'agent-mcp', data: { msg, ...fields } } }).catch(() => {});
+    const mirror: LogSink = {
+      wants: (level) => clientLevel !== undefined && levelRank(level) >= levelRank(clientLevel),
+      write: ({ level, msg, fields }: LogRecord) =>
+        void extra.sendNotification({ method: 'notifications/message', params: { level, logger: 'agent-mcp', data: { msg, ...fields } } }).catch(() => {}),
     };
     try {
       const outcome = await deps.runner.call(name, request.params.arguments ?? {}, {

@@ -1,5 +1,5 @@
 // A provider the config does not use is never imported: record every module the served CLI loads
-// (a module hook in the child process) and look for the SDKs' chunks among them.
+// (ESM loader hooks and a CommonJS compile hook in the child process) and look for the SDKs among them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
@@ -24,8 +24,18 @@ export async function load(url, context, next) {
   writeFileSync(join(dir, 'register.mjs'), `import { register } from 'node:module';
 register(${JSON.stringify(pathToFileURL(join(dir, 'hooks.mjs')).href)});
 `);
+  // The SDKs are CommonJS bundles in dist/vendor/, loaded with require(): Node 20's loader hooks do not see those.
+  writeFileSync(join(dir, 'record.cjs'), `const Module = require('node:module');
+const { appendFileSync } = require('node:fs');
+const { pathToFileURL } = require('node:url');
+const compile = Module.prototype._compile;
+Module.prototype._compile = function (content, filename) {
+  appendFileSync(${JSON.stringify(log)}, pathToFileURL(filename).href + '\\n');
+  return compile.call(this, content, filename);
+};
+`);
   return {
-    nodeOptions: `--import=${pathToFileURL(join(dir, 'register.mjs')).href}`,
+    nodeOptions: `--require=${join(dir, 'record.cjs')} --import=${pathToFileURL(join(dir, 'register.mjs')).href}`,
     loaded: () => (existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n') : []),
   };
 }
@@ -55,7 +65,7 @@ async function serveAndCall(yaml: string, tool: string, env: Record<string, stri
 test('a config on the test provider loads neither SDK; one on openai loads that SDK only', async () => {
   const offline = await serveAndCall('tools:\n  hello: { prompt: say hi, model: test }\n', 'hello');
   assert.deepEqual(offline.text, [{ type: 'text', text: 'test model received: say hi' }]);
-  assert.ok(offline.urls.some((u) => u.includes('/dist/cli.js')), 'the recorder saw the CLI load');
+  assert.ok(offline.urls.some((u) => u.endsWith('/bin/agent-mcp.js')), 'the recorder saw the CLI load');
   assert.deepEqual(sdksIn(offline.urls), []);
 
   // The control: the same probe does see an SDK when the config needs it.
