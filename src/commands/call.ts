@@ -1,7 +1,7 @@
 // `agent-mcp call`: an MCP client in a shell. Spawns `serve` for the file, calls one tool, prints the result.
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
+import { ErrorCode, McpError, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import { loadConfigFile } from '../config/load.js';
 import { AgentMcpError } from '../errors.js';
 import { createLogger, type GlobalOptions } from './context.js';
@@ -53,16 +53,55 @@ export async function callCommand(options: CallOptions): Promise<number> {
       throw new AgentMcpError(`no tool "${options.tool}"${suggestion(options.tool, tools.map((t) => t.name))}; tools: ${tools.map((t) => t.name).join(', ') || '(none)'}`, 2);
     }
     const args = parseCallArgs(options.args, options.json, tool.inputSchema as never, tool.name);
-    const result = (await client.callTool({ name: tool.name, arguments: args, _meta: { progressToken: 1 } }, undefined, {
-      timeout: options.timeoutMs,
-      resetTimeoutOnProgress: true,
-    })) as CallToolResult;
+    const status = progressLine();
+    let result: CallToolResult;
+    try {
+      // onprogress makes the SDK send a progress token and reset the timeout on each notification, so a long
+      // agent run (the server sends a heartbeat at least every 10 s) is not cut off while it works.
+      result = (await client.callTool({ name: tool.name, arguments: args }, undefined, {
+        timeout: options.timeoutMs,
+        resetTimeoutOnProgress: true,
+        onprogress: (p) => status.show(p.message),
+      })) as CallToolResult;
+    } catch (err) {
+      throw callFailure(err, options.timeoutMs);
+    } finally {
+      status.clear();
+    }
     return printResult(result, options.output);
   } finally {
     // Over HTTP, end the session too: the server would otherwise hold it until its idle timeout.
     if ('terminateSession' in transport) await transport.terminateSession().catch(() => {});
     await client.close().catch(() => {});
   }
+}
+
+/** The client's protocol errors as user-facing failures (exit 1), not internal errors with a stack. */
+function callFailure(err: unknown, timeoutMs: number): unknown {
+  if (!(err instanceof McpError)) return err;
+  if (err.code === ErrorCode.RequestTimeout) {
+    return new AgentMcpError(`no answer within ${timeoutMs / 1000}s and no progress meanwhile (raise --timeout)`, 1);
+  }
+  if (err.code === ErrorCode.ConnectionClosed) return new AgentMcpError('the server stopped before it answered (its messages are above)', 1);
+  return new AgentMcpError(`the call failed: ${err.message}`, 1);
+}
+
+/** On a terminal, the call's latest progress message as one line of stderr, rewritten in place. */
+function progressLine(): { show(message: string | undefined): void; clear(): void } {
+  const tty = process.stderr.isTTY;
+  let shown = false;
+  return {
+    show(message) {
+      if (!tty || !message) return;
+      const width = Math.max(20, (process.stderr.columns ?? 80) - 1);
+      const line = message.replace(/\s+/g, ' ').trim().slice(0, width);
+      process.stderr.write(`\r\x1b[2K${line}`);
+      shown = true;
+    },
+    clear() {
+      if (shown) process.stderr.write('\r\x1b[2K');
+    },
+  };
 }
 
 function listTools(tools: Tool[]): number {

@@ -120,3 +120,10 @@ test('--version, --help and bad usage', async () => {
   assert.match(badLevel.stderr, /option '--log-level <level>' argument 'loud' is invalid/);
   assert.equal(badLevel.code, 2);
 });
+
+test('call gives up after --timeout with a plain message, exit 1', async () => {
+  const slow = writeConfig('models:\n  slow: { provider: test, delay: 20s }\ntools:\n  wait: { prompt: hi, model: slow }\n');
+  const run = await runCli(['call', '-c', slow, 'wait', '--timeout', '1s']);
+  assert.equal(run.stderr, 'no answer within 1s and no progress meanwhile (raise --timeout)\n');
+  assert.equal(run.code, 1);
+});
