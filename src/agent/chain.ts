@@ -14,6 +14,8 @@ export interface ChainOptions {
   tools: boolean;
   /** Reported before each retry or fallback, for logs and progress. */
   onEvent?: (message: string) => void;
+  /** When the call must be over (epoch ms): a wait that would outlast it hands over to the next model instead. */
+  deadline?: number;
   /** Overridable for tests of the backoff arithmetic. */
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
@@ -85,6 +87,10 @@ export class ModelChain {
             break;
           }
           const delay = backoffDelay(attempt, err.options.retryAfterMs);
+          if (this.options.deadline !== undefined && Date.now() + delay >= this.options.deadline) {
+            this.reasons.push(`${model.name}: ${err.message} (a retry in ${Math.ceil(delay / 1000)}s would outlast the call)`);
+            break;
+          }
           this.options.onEvent?.(`${model.name}: ${errorMessage(err)}; retry ${attempt + 1}/${retries} in ${delay} ms`);
           await sleep(delay, req.signal);
         }

@@ -62,6 +62,7 @@ export async function runAgent(tool: ToolConfig, args: Record<string, unknown>, 
   const log = ctx.log;
   const chain = new ModelChain(tool.models, deps.registry, runCtx, {
     tools: tool.tools.length > 0,
+    deadline: Date.now() + tool.timeoutMs,
     onEvent: (message) => {
       log.warn(message, { tool: tool.name });
       ctx.progress.step(message);

@@ -32,7 +32,7 @@ export const modelSchema = z
     timeout: duration.optional().describe('Timeout of one model request (default 60s for APIs, 300s for sampling).'),
     maxRetries: z.number().int().min(0).max(10).optional().describe('Retries of a retriable failure (429, 5xx, connection reset, timeout) before the chain moves on (default 2).'),
     responses: z.array(z.union([z.string(), z.record(z.string(), z.unknown())])).min(1).optional()
-      .describe('test provider: scripted replies answered in order, the last repeating. A string is text; an object is JSON (structured output) or {toolCalls: [{name, input}]} / {text}.'),
+      .describe('test provider: scripted replies answered in order, the last repeating. A string is text; an object is JSON (structured output), {text}, {toolCalls: [{name, input}]}, or {error: {status, message, retryAfter}} (a provider failure, retryAfter in seconds).'),
     delay: duration.optional().describe('test provider: pause before each reply (to exercise progress and cancellation).'),
     hints: z.array(z.string()).optional().describe('sampling: model name hints for the client, in order of preference.'),
     costPriority: z.number().min(0).max(1).optional().describe('sampling: how much the client should favour cheap models (0..1).'),

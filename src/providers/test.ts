@@ -80,9 +80,10 @@ export function createProvider(model: ModelConfig): Provider {
 function fromScripted(reply: Scripted, turn: number): { text: string; toolCalls: ToolCall[] } {
   if (typeof reply === 'string') return { text: reply, toolCalls: [] };
   if ('error' in reply) {
-    const e = (reply.error ?? {}) as { status?: number; message?: string };
+    const e = (reply.error ?? {}) as { status?: number; message?: string; retryAfter?: number };
     const status = e.status ?? 500;
-    throw new ProviderError(`test model error ${status}: ${e.message ?? 'scripted failure'}`, status === 408 || status === 409 || status === 429 || status >= 500, { status });
+    const retryAfterMs = typeof e.retryAfter === 'number' ? e.retryAfter * 1000 : undefined;
+    throw new ProviderError(`test model error ${status}: ${e.message ?? 'scripted failure'}`, status === 408 || status === 409 || status === 429 || status >= 500, { status, retryAfterMs });
   }
   if (Array.isArray(reply.toolCalls)) {
     const calls = (reply.toolCalls as { name: string; input?: unknown }[]).map((c, i) => ({
