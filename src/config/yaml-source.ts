@@ -1,6 +1,6 @@
 // agents.yaml as a YAML document that remembers where everything is, with ${VAR} interpolated in place.
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type Pair, type Scalar } from 'yaml';
-import type { ConfigIssue } from '../errors.js';
+import { ConfigError, type ConfigIssue } from '../errors.js';
 
 export type PathSegment = string | number;
 
@@ -55,7 +55,32 @@ export class YamlSource {
   }
 
   toJS(): unknown {
-    return this.doc.toJS({ maxAliasCount: 1000 }) ?? {};
+    try {
+      return this.doc.toJS({ maxAliasCount: 1000 }) ?? {};
+    } catch (err) {
+      // The yaml library throws on an alias it cannot expand: one naming no anchor, or an alias bomb.
+      if (!(err instanceof ReferenceError)) throw err;
+      throw new ConfigError([this.aliasProblem()]);
+    }
+  }
+
+  private aliasProblem(): ConfigIssue {
+    let unresolved: Node | undefined;
+    let first: Node | undefined;
+    visit(this.doc, {
+      Alias: (_key, node) => {
+        first ??= node;
+        if (node.resolve(this.doc) === undefined) {
+          unresolved = node;
+          return visit.BREAK;
+        }
+      },
+    });
+    if (unresolved) {
+      const name = (unresolved as unknown as { source: string }).source;
+      return this.at(unresolved.range?.[0] ?? 0, `alias *${name} names no anchor before it (write &${name} on an earlier value)`);
+    }
+    return this.at(first?.range?.[0] ?? 0, 'aliases expand to too many values (over 1000): write the values out');
   }
 
   /** The node at `path` and the pair holding it, walking as far as the document goes. */

@@ -92,6 +92,16 @@ const cases: { name: string; yaml: string; expect: string[]; env?: Record<string
     expect: ['6:18: tools.poet.input.n.type: not valid JSON Schema: must be one of "array", "boolean", "integer", "null", "number", "object", "string"'],
   },
   {
+    name: 'an alias naming no anchor',
+    yaml: 'tools:\n  poet:\n    model: test\n    prompt: *nope\n',
+    expect: ['4:13: alias *nope names no anchor before it (write &nope on an earlier value)'],
+  },
+  {
+    name: 'an alias bomb',
+    yaml: 'a: &a [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n',
+    expect: ['2:8: aliases expand to too many values (over 1000): write the values out'],
+  },
+  {
     name: 'every problem at once, in file order',
     yaml: 'server:\n  nam: x\ntools:\n  poet:\n    model: nope\n    prompt: "{{x}}"\n    maxSteps: 0\n',
     expect: [
