@@ -88,7 +88,9 @@ export function zodIssuesToConfigIssues(error: z.ZodError, schema: AnySchema, ra
       }
       case 'too_small':
       case 'too_big': {
-        const bound = issue.code === 'too_small' ? 'at least' : 'at most';
+        // positive() is an exclusive bound: "at least 0" would allow the 0 it refuses.
+        const exclusive = 'inclusive' in issue && issue.inclusive === false;
+        const bound = issue.code === 'too_small' ? (exclusive ? 'more than' : 'at least') : exclusive ? 'less than' : 'at most';
         const limit = 'minimum' in issue ? issue.minimum : (issue as { maximum: unknown }).maximum;
         const what = issue.origin === 'array' ? `${bound} ${String(limit)} item(s)` : issue.origin === 'string' ? `${bound} ${String(limit)} character(s)` : `${bound} ${String(limit)}`;
         out.push(source.valueAt(path, `${prefix}must be ${what}, got ${describeValue(value)}`));

@@ -1,11 +1,24 @@
 /** A config duration (seconds as a number, or "500ms" / "90s" / "5m" / "1h") in milliseconds. */
 export function parseDuration(value: number | string): number {
-  if (typeof value === 'number') return Math.round(value * 1000);
+  if (typeof value === 'number') {
+    const ms = Math.round(value * 1000);
+    if (!durationInRange(ms)) throw new Error(`not a duration from 1ms to 24 days: ${value}`);
+    return ms;
+  }
   const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/.exec(value.trim());
   if (!m) throw new Error(`not a duration: "${value}" (use e.g. 90s, 5m, 500ms)`);
   const n = Number(m[1]);
   const unit = m[2] ?? 's';
-  return Math.round(n * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[unit]!);
+  const ms = Math.round(n * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[unit]!);
+  if (!durationInRange(ms)) throw new Error(`not a duration from 1ms to 24 days: "${value}"`);
+  return ms;
+}
+
+/** Node timers hold at most 2^31-1 ms (~24.8 days): a longer one fires at once, a zero one too. */
+export const MAX_DURATION_MS = 2 ** 31 - 1;
+
+export function durationInRange(ms: number): boolean {
+  return ms >= 1 && ms <= MAX_DURATION_MS;
 }
 
 /** "4mb", "512kb", 1024 -> bytes. */

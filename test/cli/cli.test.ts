@@ -127,3 +127,11 @@ test('call gives up after --timeout with a plain message, exit 1', async () => {
   assert.equal(run.stderr, 'no answer within 1s and no progress meanwhile (raise --timeout)\n');
   assert.equal(run.code, 1);
 });
+
+test('a --timeout a Node timer cannot hold (zero, or over 24 days) is bad usage, not an instant timeout', async () => {
+  for (const value of ['0', '9999999h']) {
+    const run = await runCli(['call', '-c', FILE, 'poet', 'theme=socks', '--timeout', value]);
+    assert.equal(run.stderr, `error: option '--timeout <duration>' argument '${value}' is invalid. not a duration from 1ms to 24 days: ${value === '0' ? '0' : `"${value}"`}\n(run with --help for usage)\n`);
+    assert.equal(run.code, 2);
+  }
+});

@@ -92,6 +92,15 @@ const cases: { name: string; yaml: string; expect: string[]; env?: Record<string
     expect: ['6:18: tools.poet.input.n.type: not valid JSON Schema: must be one of "array", "boolean", "integer", "null", "number", "object", "string"'],
   },
   {
+    name: 'a duration a Node timer cannot hold (it would fire at once)',
+    yaml: 'models:\n  client: { provider: sampling, timeout: 9999999h }\ndefaults: { model: client, timeout: "0ms" }\ntools:\n  poet:\n    prompt: hi\n    timeout: 0\n',
+    expect: [
+      '2:42: models.client.timeout: must be a duration from 1ms to 24 days',
+      '3:37: defaults.timeout: must be a duration from 1ms to 24 days',
+      '7:14: tools.poet.timeout: must be more than 0, got number 0',
+    ],
+  },
+  {
     name: 'an alias naming no anchor',
     yaml: 'tools:\n  poet:\n    model: test\n    prompt: *nope\n',
     expect: ['4:13: alias *nope names no anchor before it (write &nope on an earlier value)'],
