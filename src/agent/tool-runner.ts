@@ -38,9 +38,14 @@ export class ToolRunner {
     return this.config;
   }
 
-  async call(name: string, rawArgs: unknown, ctx: RunContext): Promise<AgentOutcome> {
+  call(name: string, rawArgs: unknown, ctx: RunContext): Promise<AgentOutcome> {
+    return this.callIn(this.config, name, rawArgs, ctx);
+  }
+
+  /** A call and the agent tools it calls all run on the config the call started with, whatever a reload does. */
+  private async callIn(config: Config, name: string, rawArgs: unknown, ctx: RunContext): Promise<AgentOutcome> {
     const started = performance.now();
-    const tool = this.config.tools.get(name);
+    const tool = config.tools.get(name);
     const empty = { inputTokens: 0, outputTokens: 0 };
     if (!tool) return { text: `unknown tool "${name}"`, isError: true, steps: 0, usage: empty };
     // Validation fills defaults in place. No copy: the arguments are always fresh JSON (an MCP request's params,
@@ -58,8 +63,8 @@ export class ToolRunner {
       outcome = await runAgent(tool, args, ctx, {
         registry: this.registry,
         deadlines: this.deadlines,
-        tools: this.config.tools,
-        callTool: (n, a, c) => this.call(n, a, c),
+        tools: config.tools,
+        callTool: (n, a, c) => this.callIn(config, n, a, c),
       });
       return outcome;
     } finally {

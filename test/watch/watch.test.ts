@@ -102,3 +102,35 @@ test('without --watch an edit changes nothing', async () => {
     await server.close();
   }
 });
+
+test('a call in flight runs its agent tools on the config it started with, even after a reload', async () => {
+  const version = (helperModel: string) => `
+models:
+  old: { provider: test }
+  fresh: { provider: test }
+  slow: { provider: test, delay: 1s, responses: [{ toolCalls: [{ name: helper, input: {} }] }, done] }
+tools:
+  lead:
+    prompt: lead
+    model: slow
+    tools: [helper]
+  helper:
+    prompt: help
+    model: ${helperModel}
+`;
+  const file = writeConfig(version('old'));
+  const server = await connectStdio(file, { args: ['--watch', '--log-level', 'info'] });
+  try {
+    const call = server.client.callTool({ name: 'lead', arguments: {} });
+    // The reload lands while the lead's first model request waits; its helper call comes after.
+    await new Promise((r) => setTimeout(r, 100));
+    writeFileSync(file, version('fresh'));
+    await until(() => server.stderr().includes('reloaded'), 'the reload');
+    const result = (await call) as CallToolResult;
+    assert.deepEqual(result.content, [{ type: 'text', text: 'done' }]);
+    assert.match(server.stderr(), /agent-mcp info: call tool=helper model=old steps=1 /);
+    assert.doesNotMatch(server.stderr(), /tool=helper model=fresh/);
+  } finally {
+    await server.close();
+  }
+});
