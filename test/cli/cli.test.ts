@@ -135,3 +135,9 @@ test('a --timeout a Node timer cannot hold (zero, or over 24 days) is bad usage,
     assert.equal(run.code, 2);
   }
 });
+
+test('call refuses an argument named like an Object method (toString), as any undeclared one', async () => {
+  const run = await runCli(['call', '-c', FILE, 'poet', 'theme=socks', 'toString=1']);
+  assert.equal(run.stderr, 'tool poet has no argument "toString"; it takes: theme, lines, tags\n');
+  assert.equal(run.code, 2);
+});
