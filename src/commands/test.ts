@@ -70,9 +70,10 @@ export async function testCommand(options: TestOptions): Promise<number> {
       onStart: (_c, i) => reporter.start(i),
       onDone: (o, i) => reporter.done(o, i),
     });
-    if (options.junit) writeJUnit(options.junit, toJUnitXml(outcomes, { name: basename(options.file), startedAt: started, totalMs: performance.now() - startedMs }));
     if (server.exited() && !options.logLevelGiven) process.stderr.write(`the server stopped during the run${server.stderrTail()}\n`);
     reporter.summary(outcomes);
+    // After the summary: a report that cannot be written fails the run but does not hide its result.
+    if (options.junit) writeJUnit(options.junit, toJUnitXml(outcomes, { name: basename(options.file), startedAt: started, totalMs: performance.now() - startedMs }));
     return outcomes.every((o) => o.status === 'passed') ? 0 : 1;
   } finally {
     await client.close().catch(() => {});

@@ -168,3 +168,12 @@ test('--filter runs only the cases whose name contains the text', async () => {
   assert.equal(run.stdout, 'ok poet #2 (exact)\n1 passed, 0 failed\n');
   assert.equal(run.code, 0);
 });
+
+test('a --junit file that cannot be written fails the run (exit 1) after the summary, which stays the last line', async () => {
+  const file = writeConfig(PASSING);
+  const junit = join(file, 'junit.xml'); // under a regular file: not writable
+  const run = await runCli(['test', file, '--junit', junit]);
+  assert.equal(run.stdout, 'ok poet #1\nok poet #2 (exact)\nok counter #1\n3 passed, 0 failed\n');
+  assert.match(run.stderr, /^--junit: cannot write .*agents\.yaml\/junit\.xml: ENOTDIR/);
+  assert.equal(run.code, 1);
+});
