@@ -24,6 +24,8 @@ const PROVIDER_FIELDS: Record<ProviderName, readonly (keyof RawModel)[]> = {
   test: ['model', 'responses', 'delay', 'maxTokens', 'temperature', 'maxRetries'],
 };
 
+const SECRET_HEADER = /auth|key|token|secret|cookie|password/i;
+
 export const KEY_ENV: Partial<Record<ProviderName, string>> = { openai: 'OPENAI_API_KEY', anthropic: 'ANTHROPIC_API_KEY' };
 
 export interface LoadOptions {
@@ -217,6 +219,8 @@ class CrossChecker {
     const envName = KEY_ENV[model.provider];
     if (envName && !model.apiKey) model.apiKey = this.env[envName] || undefined;
     registerSecret(model.apiKey);
+    // Keys also travel in headers (X-Api-Key, Authorization for a proxy): those values are secrets too.
+    for (const [name, value] of Object.entries(model.headers ?? {})) if (SECRET_HEADER.test(name)) registerSecret(value);
     return model;
   }
 

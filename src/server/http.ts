@@ -202,7 +202,11 @@ function listen(server: NodeHttpServer, host: string, port: number): Promise<voi
 }
 
 function urlOf(address: AddressInfo, options: HttpOptions): string {
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  // A wildcard bind answers on every interface; the URL to print is one a client here can use as is
+  // (a Host of 0.0.0.0 is no real address, and the Host check would refuse it).
+  const wildcard = address.address === '0.0.0.0' || address.address === '::';
+  const bound = wildcard ? (address.family === 'IPv6' ? '::1' : '127.0.0.1') : address.address;
+  const host = address.family === 'IPv6' ? `[${bound}]` : bound;
   // Keep a name the user gave (localhost), with the port actually bound.
   const shown = /^[a-z]/i.test(options.host) && !options.host.includes(':') ? options.host : host;
   return `http://${shown}:${address.port}${options.path}`;

@@ -164,11 +164,14 @@ test('1000 sessions opened and closed leave zero sessions held', async () => {
   }
 });
 
-test('a non-loopback bind without a token warns', async () => {
+test('a non-loopback bind without a token warns, and prints a URL a local client can use as is', async () => {
   const server = await startHttp(['--host', '0.0.0.0']);
   try {
-    assert.match(server.url, /^http:\/\/0\.0\.0\.0:\d+\/mcp$/);
-    await waitForHealth(`http://127.0.0.1:${new URL(server.url).port}`, () => true);
+    assert.match(server.url, /^http:\/\/127\.0\.0\.1:\d+\/mcp$/);
+    await waitForHealth(server.origin, () => true);
+    const session = await connect(server.url);
+    assert.deepEqual((await session.client.listTools()).tools.map((t) => t.name), ['echo', 'slow', 'stuck']);
+    await disconnect(session);
     assert.match(
       server.stderr(),
       /agent-mcp warning: listening on 0\.0\.0\.0, beyond this machine, without a token: anyone who can reach the port can call the tools \(set --auth-token or AGENT_MCP_TOKEN\)\n/,
