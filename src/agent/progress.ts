@@ -16,6 +16,8 @@ export class ProgressReporter {
   private timer: NodeJS.Timeout | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
   private lastStep = '';
+  /** After the call's answer, nothing more: a late delta from an aborted stream must not follow the result. */
+  private closed = false;
 
   constructor(
     private readonly sink: ProgressSink | undefined,
@@ -29,14 +31,14 @@ export class ProgressReporter {
   }
 
   step(message: string): void {
-    if (!this.sink) return;
+    if (!this.sink || this.closed) return;
     this.flush();
     this.lastStep = message;
     this.send(message);
   }
 
   text(delta: string): void {
-    if (!this.sink || !delta) return;
+    if (!this.sink || !delta || this.closed) return;
     this.pending += delta;
     const interval = this.options.intervalMs ?? 100;
     const wait = this.lastSent + interval - Date.now();
@@ -55,6 +57,7 @@ export class ProgressReporter {
 
   close(): void {
     this.flush();
+    this.closed = true;
     if (this.heartbeat) clearInterval(this.heartbeat);
     this.heartbeat = undefined;
   }
