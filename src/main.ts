@@ -20,11 +20,17 @@ async function main(): Promise<void> {
       code = 1;
     }
   }
-  // Flush what we wrote, then leave even if a provider socket or timer is still open.
+  // Let what we wrote drain (never writing anything more: under serve, stdout is the JSON-RPC channel), then
+  // leave even if a provider socket or timer is still open.
   process.exitCode = code;
   // A client that already closed our stdout (EPIPE) must not turn a clean exit into a crash.
   process.stdout.on('error', () => {});
-  await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
+  if (process.stdout.writableLength > 0) {
+    await new Promise<void>((resolve) => {
+      process.stdout.once('drain', resolve);
+      process.stdout.once('error', resolve);
+    });
+  }
   process.exit(code);
 }
 
