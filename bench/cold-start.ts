@@ -6,15 +6,22 @@ import { fmt, median } from './stats.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 25);
-const INIT = JSON.stringify({
-  jsonrpc: '2.0', id: 0, method: 'initialize',
-  params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'bench', version: '1' } },
-}) + '\n';
+const INIT =
+  JSON.stringify({
+    jsonrpc: '2.0',
+    id: 0,
+    method: 'initialize',
+    params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'bench', version: '1' } },
+  }) + '\n';
 
 function timeToInitialize(args: string[]): Promise<number> {
   return new Promise((resolvePromise, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['pipe', 'pipe', 'ignore'], env: { ...process.env, ANTHROPIC_API_KEY: '', OPENAI_API_KEY: '' } });
+    const child = spawn(process.execPath, args, {
+      cwd: ROOT,
+      stdio: ['pipe', 'pipe', 'ignore'],
+      env: { ...process.env, ANTHROPIC_API_KEY: '', OPENAI_API_KEY: '' },
+    });
     let out = '';
     child.stdout.on('data', (d: Buffer) => {
       out += d;

@@ -117,13 +117,15 @@ async function load(ours: Spawned, bare: Spawned): Promise<{ ours: Load; bare: L
   const servers = [ours, bare];
   const clients = await Promise.all(servers.map((s) => Promise.all(Array.from({ length: CLIENTS }, () => connect(s.url)))));
   // Warm up (JIT, pools) before the clock starts.
-  for (let i = 0; i < servers.length; i++) await Promise.all(clients[i]!.map((c, k) => c.client.callTool({ name: 'poet', arguments: { theme: `warm ${k}` } })));
+  for (let i = 0; i < servers.length; i++)
+    await Promise.all(clients[i]!.map((c, k) => c.client.callTool({ name: 'poet', arguments: { theme: `warm ${k}` } })));
   const rounds: Load[][] = [[], []];
   const ratios: number[] = [];
   for (let r = 0; r < ROUNDS; r++) {
     for (const i of r % 2 ? [1, 0] : [0, 1]) rounds[i]!.push(await round(servers[i]!, clients[i]!));
     ratios.push(rounds[0]!.at(-1)!.callsPerSec / rounds[1]!.at(-1)!.callsPerSec);
-    if (process.env.BENCH_VERBOSE) console.log(`round ${r + 1}: ${rounds.map((rs) => rs.at(-1)!.callsPerSec.toFixed(0)).join(' / ')} calls/s`);
+    if (process.env.BENCH_VERBOSE)
+      console.log(`round ${r + 1}: ${rounds.map((rs) => rs.at(-1)!.callsPerSec.toFixed(0)).join(' / ')} calls/s`);
   }
   await Promise.all(clients.flat().map(async (c) => (await c.transport.terminateSession(), await c.client.close())));
   const mid = (rs: Load[]) => [...rs].sort((a, b) => a.callsPerSec - b.callsPerSec)[Math.floor(rs.length / 2)]!;
@@ -138,7 +140,8 @@ async function idleSessions(s: Spawned): Promise<{ perSession: number; before: n
   await settle();
   const before = rssMiB(s.child.pid!);
   const open: Awaited<ReturnType<typeof connect>>[] = [];
-  for (let i = 0; i < SESSIONS; i += 50) open.push(...(await Promise.all(Array.from({ length: Math.min(50, SESSIONS - i) }, () => connect(s.url)))));
+  for (let i = 0; i < SESSIONS; i += 50)
+    open.push(...(await Promise.all(Array.from({ length: Math.min(50, SESSIONS - i) }, () => connect(s.url)))));
   await settle();
   const after = rssMiB(s.child.pid!);
   await Promise.all(open.map((c) => c.client.close()));
@@ -156,7 +159,18 @@ export interface HttpBenchResult {
 
 export async function run(): Promise<HttpBenchResult> {
   const file = writeConfig(CONFIG);
-  const oursArgs = [join(ROOT, 'bin/agent-mcp.js'), 'serve', file, '--http', '--port', '0', '--log-level', 'warning', '--max-sessions', String(SESSIONS + 100)];
+  const oursArgs = [
+    join(ROOT, 'bin/agent-mcp.js'),
+    'serve',
+    file,
+    '--http',
+    '--port',
+    '0',
+    '--log-level',
+    'warning',
+    '--max-sessions',
+    String(SESSIONS + 100),
+  ];
   const bareArgs = [join(ROOT, 'bench/baseline/bare-http-server.mjs')];
 
   const both = await Promise.all([start(oursArgs), start(bareArgs)]);
@@ -175,7 +189,9 @@ export async function run(): Promise<HttpBenchResult> {
   console.log(`${CLIENTS} clients x ${CALLS} calls; ${ROUNDS} rounds alternating between the servers, median round shown`);
   console.log(row('agent-mcp serve --http', oursLoad));
   console.log(row('bare SDK server', bareLoad));
-  console.log(`throughput ratio ${throughput.toFixed(2)} (median of back-to-back rounds; target >= 0.90) ${throughput >= 0.9 ? 'OK' : 'UNDER TARGET'}`);
+  console.log(
+    `throughput ratio ${throughput.toFixed(2)} (median of back-to-back rounds; target >= 0.90) ${throughput >= 0.9 ? 'OK' : 'UNDER TARGET'}`,
+  );
   const idleRow = (name: string, i: typeof oursIdle) =>
     `${name.padEnd(28)} ${i.perSession.toFixed(1)} KiB/session  (RSS ${i.before.toFixed(1)} -> ${i.after.toFixed(1)} MiB)`;
   console.log(`${SESSIONS} idle sessions open`);
@@ -183,5 +199,10 @@ export async function run(): Promise<HttpBenchResult> {
   console.log(idleRow('bare SDK server', bareIdle));
   const mem = oursIdle.perSession / bareIdle.perSession;
   console.log(`RSS per session ratio ${mem.toFixed(2)} (target <= 1.20) ${mem <= 1.2 ? 'OK' : 'OVER TARGET'}`);
-  return { ours: { ...oursLoad, perSession: oursIdle.perSession }, bare: { ...bareLoad, perSession: bareIdle.perSession }, throughputRatio: throughput, memoryRatio: mem };
+  return {
+    ours: { ...oursLoad, perSession: oursIdle.perSession },
+    bare: { ...bareLoad, perSession: bareIdle.perSession },
+    throughputRatio: throughput,
+    memoryRatio: mem,
+  };
 }

@@ -60,7 +60,10 @@ tools:
     model: gpt
 `);
   const ours = await connect([join(ROOT, 'bin/agent-mcp.js'), 'serve', file], { OPENAI_API_KEY: 'sk-bench-000000' });
-  const bare = await connect([join(ROOT, 'bench/baseline/bare-openai-server.mjs')], { BASE_URL: fake.url, OPENAI_API_KEY: 'sk-bench-000000' });
+  const bare = await connect([join(ROOT, 'bench/baseline/bare-openai-server.mjs')], {
+    BASE_URL: fake.url,
+    OPENAI_API_KEY: 'sk-bench-000000',
+  });
   try {
     for (let i = 0; i < WARMUP; i++) {
       await timeCall(ours.client, i);
@@ -83,8 +86,12 @@ tools:
     const ratio = percentile(a, 50) / percentile(b, 50);
     const us = (ms: number) => (Number.isNaN(ms) ? 'n/a' : `${Math.round(ms * 1000)} us`);
     console.log(`calls: ${CALLS} each (after ${WARMUP} warm-up calls), alternating, fake OpenAI answering at once`);
-    console.log(`agent-mcp (openai provider)    p50 ${fmt(percentile(a, 50))}  p99 ${fmt(percentile(a, 99))}  server CPU/call ${us(cpu[0]!)}`);
-    console.log(`bare SDK + openai SDK          p50 ${fmt(percentile(b, 50))}  p99 ${fmt(percentile(b, 99))}  server CPU/call ${us(cpu[1]!)}`);
+    console.log(
+      `agent-mcp (openai provider)    p50 ${fmt(percentile(a, 50))}  p99 ${fmt(percentile(a, 99))}  server CPU/call ${us(cpu[0]!)}`,
+    );
+    console.log(
+      `bare SDK + openai SDK          p50 ${fmt(percentile(b, 50))}  p99 ${fmt(percentile(b, 99))}  server CPU/call ${us(cpu[1]!)}`,
+    );
     console.log(`p50 ratio ${ratio.toFixed(3)} (target <= 1.05) ${ratio <= 1.05 ? 'OK' : 'OVER TARGET'}`);
   } finally {
     await ours.client.close();

@@ -68,7 +68,11 @@ await new Promise((resolve, reject) => {
   });
   child.once('error', reject);
   child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`code cache warm-up exited ${code}`))));
-  send({ id: 1, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'build', version: '1' } } });
+  send({
+    id: 1,
+    method: 'initialize',
+    params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'build', version: '1' } },
+  });
   send({ method: 'notifications/initialized' });
   send({ id: 2, method: 'tools/list' });
   send({ id: 3, method: 'tools/call', params: { name: 'poet', arguments: { theme: 'socks' } } });

@@ -90,7 +90,12 @@ function collect(schema: Schema, path: string, tables: Table[]): void {
   const nested: [Schema, string][] = [];
   for (const [key, prop] of Object.entries(properties)) {
     const childPath = path ? `${path}.${key}` : key;
-    table.rows.push({ key, type: typeName(prop, childPath), required: required.has(key), description: (prop.description as string | undefined) ?? '' });
+    table.rows.push({
+      key,
+      type: typeName(prop, childPath),
+      required: required.has(key),
+      description: (prop.description as string | undefined) ?? '',
+    });
     const object = objectWithin(prop, childPath);
     if (object) nested.push(object);
   }
@@ -101,14 +106,18 @@ function collect(schema: Schema, path: string, tables: Table[]): void {
 function objectWithin(prop: Schema, path: string): [Schema, string] | undefined {
   if (prop.properties) return [prop, path];
   const values = prop.additionalProperties;
-  if (prop.type === 'object' && values && typeof values === 'object' && (values as Schema).properties) return [values as Schema, `${path}.NAME`];
+  if (prop.type === 'object' && values && typeof values === 'object' && (values as Schema).properties)
+    return [values as Schema, `${path}.NAME`];
   const items = prop.items as Schema | undefined;
   if (prop.type === 'array' && items?.properties) return [items, `${path}[]`];
   return undefined;
 }
 
 function anchor(path: string): string {
-  return path.toLowerCase().replace(/[^a-z0-9 -]/g, '').replace(/ /g, '-');
+  return path
+    .toLowerCase()
+    .replace(/[^a-z0-9 -]/g, '')
+    .replace(/ /g, '-');
 }
 
 function typeName(s: Schema, path: string): string {
@@ -140,7 +149,8 @@ function typeName(s: Schema, path: string): string {
 }
 
 function range(s: Schema): string {
-  const lo = s.minimum !== undefined ? `${String(s.minimum)}` : s.exclusiveMinimum !== undefined ? `> ${String(s.exclusiveMinimum)}` : undefined;
+  const lo =
+    s.minimum !== undefined ? `${String(s.minimum)}` : s.exclusiveMinimum !== undefined ? `> ${String(s.exclusiveMinimum)}` : undefined;
   const hi = s.maximum !== undefined ? String(s.maximum) : undefined;
   if (lo !== undefined && hi !== undefined && !lo.startsWith('>')) return ` ${lo}..${hi}`;
   if (lo !== undefined && hi !== undefined) return ` ${lo}, ≤ ${hi}`;
@@ -176,7 +186,10 @@ function main(check: boolean): number {
   } catch {
     // first run
   }
-  const stale = [current !== schema && 'schema/agents.schema.json', sectionOf(readme, SECTION) !== reference && `README.md (section ${SECTION})`].filter(Boolean);
+  const stale = [
+    current !== schema && 'schema/agents.schema.json',
+    sectionOf(readme, SECTION) !== reference && `README.md (section ${SECTION})`,
+  ].filter(Boolean);
   if (check) {
     if (stale.length) process.stderr.write(`stale: ${stale.join(', ')} (run npm run schema)\n`);
     return stale.length ? 1 : 0;

@@ -24,11 +24,22 @@ function parsed<T>(parse: (v: string) => T) {
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
-const HTTP_ONLY = ['host', 'port', 'path', 'stateless', 'sessionTtl', 'maxSessions', 'allowOrigin', 'allowHost', 'authToken', 'bodyLimit'] as const;
+const HTTP_ONLY = [
+  'host',
+  'port',
+  'path',
+  'stateless',
+  'sessionTtl',
+  'maxSessions',
+  'allowOrigin',
+  'allowHost',
+  'authToken',
+  'bodyLimit',
+] as const;
 
 export function addHttpOptions(command: Command): Command {
   return command
-    .option('--http', 'serve over Streamable HTTP instead of stdio (settings also in the file\'s server.http block)')
+    .option('--http', "serve over Streamable HTTP instead of stdio (settings also in the file's server.http block)")
     .option('--host <address>', 'HTTP: address to listen on (default 127.0.0.1)')
     .addOption(new Option('--port <n>', 'HTTP: port (default 3000; 0 picks a free one)').argParser(intIn(0, 65535)))
     .addOption(
@@ -38,12 +49,26 @@ export function addHttpOptions(command: Command): Command {
       }),
     )
     .option('--stateless', 'HTTP: no sessions, every POST stands alone (scales behind any load balancer)')
-    .addOption(new Option('--session-ttl <duration>', 'HTTP: idle time after which a session expires (default 30m)').argParser(parsed((v) => parseDuration(/^\d+(\.\d+)?$/.test(v) ? Number(v) : v))))
+    .addOption(
+      new Option('--session-ttl <duration>', 'HTTP: idle time after which a session expires (default 30m)').argParser(
+        parsed((v) => parseDuration(/^\d+(\.\d+)?$/.test(v) ? Number(v) : v)),
+      ),
+    )
     .addOption(new Option('--max-sessions <n>', 'HTTP: most open sessions, 503 beyond (default 1000)').argParser(intIn(1, 1_000_000)))
-    .addOption(new Option('--allow-origin <origin>', 'HTTP: a browser Origin to allow besides localhost (repeatable; * for any)').argParser(collect))
-    .addOption(new Option('--allow-host <host>', 'HTTP: a Host header name to allow besides localhost and the bound address (repeatable)').argParser(collect))
+    .addOption(
+      new Option('--allow-origin <origin>', 'HTTP: a browser Origin to allow besides localhost (repeatable; * for any)').argParser(collect),
+    )
+    .addOption(
+      new Option('--allow-host <host>', 'HTTP: a Host header name to allow besides localhost and the bound address (repeatable)').argParser(
+        collect,
+      ),
+    )
     .addOption(new Option('--auth-token <token>', 'HTTP: bearer token every request must carry').env('AGENT_MCP_TOKEN'))
-    .addOption(new Option('--body-limit <size>', 'HTTP: largest request body, 413 beyond (default 4mb)').argParser(parsed((v) => parseSize(/^\d+$/.test(v) ? Number(v) : v))));
+    .addOption(
+      new Option('--body-limit <size>', 'HTTP: largest request body, 413 beyond (default 4mb)').argParser(
+        parsed((v) => parseSize(/^\d+$/.test(v) ? Number(v) : v)),
+      ),
+    );
 }
 
 interface HttpCliOptions {

@@ -35,7 +35,9 @@ export async function runCli(argv: string[]): Promise<number> {
   const program = new Command('agent-mcp')
     .description('Turn one YAML file into an MCP server whose tools are LLM agents.')
     .version(VERSION, '-V, --version', 'print the version')
-    .addOption(new Option('--log-level <level>', `log level on stderr (${LOG_LEVELS.slice(0, 5).join(', ')})`).argParser(logLevel).default('info'))
+    .addOption(
+      new Option('--log-level <level>', `log level on stderr (${LOG_LEVELS.slice(0, 5).join(', ')})`).argParser(logLevel).default('info'),
+    )
     .addOption(new Option('--log-format <format>', 'log lines as readable text or JSON').choices(['text', 'json']).default('text'))
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
@@ -48,7 +50,9 @@ export async function runCli(argv: string[]): Promise<number> {
 
   const serve = program
     .command('serve')
-    .description('serve the tools and prompts of FILE over stdio (for Claude Desktop, Cursor, VS Code, Claude Code), or over HTTP with --http')
+    .description(
+      'serve the tools and prompts of FILE over stdio (for Claude Desktop, Cursor, VS Code, Claude Code), or over HTTP with --http',
+    )
     .argument('[file]', 'the agents file', 'agents.yaml')
     .option('--watch', 'reload FILE when it changes (an invalid edit is reported and the old config keeps serving)')
     .option('--model <model>', 'run every tool on this model: a name from models:, provider:model-id, sampling or test');
@@ -70,31 +74,56 @@ export async function runCli(argv: string[]): Promise<number> {
     .command('call')
     .description('call one tool of a server and print its text (with no tool: list the tools and their arguments)')
     .argument('[tool]', 'the tool to call')
-    .argument('[args...]', 'arguments as key=value (typed by the tool\'s input schema)')
+    .argument('[args...]', "arguments as key=value (typed by the tool's input schema)")
     .option('-c, --config <file>', 'the agents file to serve', 'agents.yaml')
     .option('--json <object>', 'arguments as a JSON object (key=value words are merged over it)')
     .addOption(new Option('-o, --output <format>', 'print the text, or the whole result as JSON').choices(['text', 'json']).default('text'))
-    .addOption(new Option('--timeout <duration>', 'give up after this long (progress keeps it alive)').argParser(duration).default(600_000, '10m'))
-    .option('--sampling-model <model>', 'answer the server\'s sampling requests with this model: an entry of models:, provider:model-id or test', 'test')
+    .addOption(
+      new Option('--timeout <duration>', 'give up after this long (progress keeps it alive)').argParser(duration).default(600_000, '10m'),
+    )
+    .option(
+      '--sampling-model <model>',
+      "answer the server's sampling requests with this model: an entry of models:, provider:model-id or test",
+      'test',
+    )
     .option('--url <url>', 'call a running Streamable HTTP server (agent-mcp serve --http) instead of serving the file')
-    .option('--header <line>', 'with --url: an HTTP header "Name: value" sent with every request (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
-    .action(async (tool: string | undefined, args: string[], opts: { config: string; json?: string; output: 'text' | 'json'; timeout: number; samplingModel: string; url?: string; header?: string[] }, cmd: Command) => {
-      const { callCommand } = await import('./commands/call.js');
-      code = await callCommand({
-        ...globals(),
-        config: opts.config,
-        tool,
-        args,
-        json: opts.json,
-        output: opts.output,
-        timeoutMs: opts.timeout,
-        logLevelGiven: program.getOptionValueSource('logLevel') === 'cli',
-        samplingModel: opts.samplingModel,
-        url: opts.url,
-        headers: opts.header,
-        configGiven: cmd.getOptionValueSource('config') === 'cli',
-      });
-    });
+    .option(
+      '--header <line>',
+      'with --url: an HTTP header "Name: value" sent with every request (repeatable)',
+      (v: string, prev: string[] = []) => [...prev, v],
+    )
+    .action(
+      async (
+        tool: string | undefined,
+        args: string[],
+        opts: {
+          config: string;
+          json?: string;
+          output: 'text' | 'json';
+          timeout: number;
+          samplingModel: string;
+          url?: string;
+          header?: string[];
+        },
+        cmd: Command,
+      ) => {
+        const { callCommand } = await import('./commands/call.js');
+        code = await callCommand({
+          ...globals(),
+          config: opts.config,
+          tool,
+          args,
+          json: opts.json,
+          output: opts.output,
+          timeoutMs: opts.timeout,
+          logLevelGiven: program.getOptionValueSource('logLevel') === 'cli',
+          samplingModel: opts.samplingModel,
+          url: opts.url,
+          headers: opts.header,
+          configGiven: cmd.getOptionValueSource('config') === 'cli',
+        });
+      },
+    );
 
   program
     .command('test')
@@ -103,7 +132,11 @@ export async function runCli(argv: string[]): Promise<number> {
     .option('--model <model>', 'run every tool on this model (e.g. test, in CI without keys)')
     .option('--junit <file>', 'also write the results as JUnit XML to FILE')
     .option('--filter <text>', 'run only the cases whose name ("poet #1", "poet #2 (socks)") contains TEXT')
-    .option('--sampling-model <model>', 'answer the server\'s sampling requests with this model: an entry of models:, provider:model-id or test', 'test')
+    .option(
+      '--sampling-model <model>',
+      "answer the server's sampling requests with this model: an entry of models:, provider:model-id or test",
+      'test',
+    )
     .addOption(new Option('-j, --concurrency <n>', 'cases run at once').argParser(positiveInt).default(4))
     .action(async (file: string, opts: { model?: string; junit?: string; filter?: string; samplingModel: string; concurrency: number }) => {
       const { testCommand } = await import('./commands/test.js');
@@ -121,29 +154,39 @@ export async function runCli(argv: string[]): Promise<number> {
 
   program
     .command('install')
-    .description('add FILE\'s server to a client: claude-desktop, cursor, vscode (merged into their config, a .bak kept), or print the command for claude-code')
-    .addArgument(new Argument('<client>', 'the client').choices(['claude-desktop', 'cursor', 'vscode', 'claude-code'] satisfies ClientName[]))
+    .description(
+      "add FILE's server to a client: claude-desktop, cursor, vscode (merged into their config, a .bak kept), or print the command for claude-code",
+    )
+    .addArgument(
+      new Argument('<client>', 'the client').choices(['claude-desktop', 'cursor', 'vscode', 'claude-code'] satisfies ClientName[]),
+    )
     .argument('[file]', 'the agents file', 'agents.yaml')
-    .option('--name <name>', 'the server\'s name in the client (default: server.name of FILE)')
+    .option('--name <name>', "the server's name in the client (default: server.name of FILE)")
     .option('--force', 'replace a server of the same name')
     .option('--print', 'print the resulting config (or command) and change nothing')
-    .option('--global', 'cursor, vscode: the user\'s config instead of the project\'s; claude-code: --scope user')
+    .option('--global', "cursor, vscode: the user's config instead of the project's; claude-code: --scope user")
     .option('--with-env', 'write the values of the environment variables FILE uses, from this shell')
     .option('--no-npx', 'start this node and this agent-mcp by absolute path instead of npx')
-    .action(async (client: ClientName, file: string, opts: { name?: string; force?: boolean; print?: boolean; global?: boolean; withEnv?: boolean; npx: boolean }) => {
-      const { installCommand } = await import('./commands/install.js');
-      code = installCommand({
-        ...globals(),
-        client,
-        file,
-        name: opts.name,
-        force: opts.force ?? false,
-        print: opts.print ?? false,
-        global: opts.global ?? false,
-        withEnv: opts.withEnv ?? false,
-        npx: opts.npx,
-      });
-    });
+    .action(
+      async (
+        client: ClientName,
+        file: string,
+        opts: { name?: string; force?: boolean; print?: boolean; global?: boolean; withEnv?: boolean; npx: boolean },
+      ) => {
+        const { installCommand } = await import('./commands/install.js');
+        code = installCommand({
+          ...globals(),
+          client,
+          file,
+          name: opts.name,
+          force: opts.force ?? false,
+          print: opts.print ?? false,
+          global: opts.global ?? false,
+          withEnv: opts.withEnv ?? false,
+          npx: opts.npx,
+        });
+      },
+    );
 
   program
     .command('init')

@@ -2,7 +2,10 @@
 
 /** A mistake of the user's (bad flag, bad file, failed job): printed as a message, never with a stack. */
 export class AgentMcpError extends Error {
-  constructor(message: string, readonly exitCode: 1 | 2 = 1) {
+  constructor(
+    message: string,
+    readonly exitCode: 1 | 2 = 1,
+  ) {
     super(message);
     this.name = 'AgentMcpError';
   }
@@ -45,7 +48,10 @@ export class ProviderError extends Error {
 
 /** A model that cannot serve this call at all (no key, client without sampling): the chain moves on. */
 export class ModelUnavailableError extends Error {
-  constructor(readonly model: string, readonly reason: string) {
+  constructor(
+    readonly model: string,
+    readonly reason: string,
+  ) {
     super(`${model}: ${reason}`);
     this.name = 'ModelUnavailableError';
   }
@@ -68,7 +74,10 @@ export function errorMessage(err: unknown): string {
  * message already carries "MCP error -32602:", which the client's side would prefix a second time.
  */
 export class ProtocolError extends Error {
-  constructor(readonly code: number, message: string) {
+  constructor(
+    readonly code: number,
+    message: string,
+  ) {
     super(message);
     this.name = 'ProtocolError';
   }

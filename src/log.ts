@@ -54,11 +54,21 @@ export class Logger {
     return this.options.level;
   }
 
-  debug(msg: string, fields?: LogFields) { this.log('debug', msg, fields); }
-  info(msg: string, fields?: LogFields) { this.log('info', msg, fields); }
-  notice(msg: string, fields?: LogFields) { this.log('notice', msg, fields); }
-  warn(msg: string, fields?: LogFields) { this.log('warning', msg, fields); }
-  error(msg: string, fields?: LogFields) { this.log('error', msg, fields); }
+  debug(msg: string, fields?: LogFields) {
+    this.log('debug', msg, fields);
+  }
+  info(msg: string, fields?: LogFields) {
+    this.log('info', msg, fields);
+  }
+  notice(msg: string, fields?: LogFields) {
+    this.log('notice', msg, fields);
+  }
+  warn(msg: string, fields?: LogFields) {
+    this.log('warning', msg, fields);
+  }
+  error(msg: string, fields?: LogFields) {
+    this.log('error', msg, fields);
+  }
 
   log(level: LogLevel, msg: string, fields?: LogFields): void {
     // A record nobody reads is never built: debug lines sit on every call's path.

@@ -16,7 +16,9 @@ async function main(): Promise<void> {
       process.stderr.write(`${redact(err.message)}\n`);
       code = err.exitCode;
     } else {
-      process.stderr.write(`agent-mcp: internal error (please report it):\n${redact(err instanceof Error ? (err.stack ?? err.message) : String(err))}\n`);
+      process.stderr.write(
+        `agent-mcp: internal error (please report it):\n${redact(err instanceof Error ? (err.stack ?? err.message) : String(err))}\n`,
+      );
       code = 1;
     }
   }

@@ -36,8 +36,14 @@ export function backoffDelay(attempt: number, retryAfterMs?: number, random = Ma
 export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => { signal.removeEventListener('abort', onAbort); resolve(); }, ms);
-    const onAbort = () => { clearTimeout(timer); reject(signal.reason); };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
     signal.addEventListener('abort', onAbort, { once: true });
   });
 }
@@ -95,7 +101,8 @@ export class ModelChain {
           await sleep(delay, req.signal);
         }
       }
-      if (this.index + 1 < this.models.length) this.options.onEvent?.(`${model.name} failed; falling back to ${this.models[this.index + 1]!.name}`);
+      if (this.index + 1 < this.models.length)
+        this.options.onEvent?.(`${model.name} failed; falling back to ${this.models[this.index + 1]!.name}`);
     }
     throw new AllModelsFailedError(this.reasons);
   }

@@ -56,7 +56,12 @@ function addUsage(total: Required<Usage>, usage: Usage): void {
 export async function runAgent(tool: ToolConfig, args: Record<string, unknown>, ctx: RunContext, deps: AgentDeps): Promise<AgentOutcome> {
   const usage = { inputTokens: 0, outputTokens: 0 };
   let steps = 0;
-  const limit = callSignal(ctx.signal, deps.deadlines, tool.timeoutMs, () => new LimitError(`timeout: the call took longer than ${tool.timeoutMs / 1000}s (set timeout: on the tool)`));
+  const limit = callSignal(
+    ctx.signal,
+    deps.deadlines,
+    tool.timeoutMs,
+    () => new LimitError(`timeout: the call took longer than ${tool.timeoutMs / 1000}s (set timeout: on the tool)`),
+  );
   const signal = limit.signal;
   const runCtx: RunContext = { ...ctx, signal };
   const log = ctx.log;
@@ -79,12 +84,18 @@ export async function runAgent(tool: ToolConfig, args: Record<string, unknown>, 
   const who = ctx.depth > 0 ? `${tool.name}: ` : '';
   let announced: string | undefined;
   const finish = (text: string, isError: boolean, structured?: Record<string, unknown>): AgentOutcome => ({
-    text, isError, structured, model: chain.current?.name, steps, usage,
+    text,
+    isError,
+    structured,
+    model: chain.current?.name,
+    steps,
+    usage,
   });
 
   try {
     while (true) {
-      if (steps >= tool.maxSteps) throw new LimitError(`maxSteps: the agent used all ${tool.maxSteps} steps without finishing (raise maxSteps on the tool)`);
+      if (steps >= tool.maxSteps)
+        throw new LimitError(`maxSteps: the agent used all ${tool.maxSteps} steps without finishing (raise maxSteps on the tool)`);
       steps++;
       ctx.progress.step(`${who}step ${steps}/${tool.maxSteps}: ${steps === 1 ? 'thinking' : 'continuing'}`);
       const result: GenerateResult = await chain.generate({
@@ -103,9 +114,17 @@ export async function runAgent(tool: ToolConfig, args: Record<string, unknown>, 
         announced = chain.current?.name;
         log.debug('model chosen', { tool: tool.name, model: announced, id: result.model });
       }
-      log.debug('model answered', { tool: tool.name, model: chain.current?.name, step: steps, finish: result.finishReason, toolCalls: result.toolCalls.length });
+      log.debug('model answered', {
+        tool: tool.name,
+        model: chain.current?.name,
+        step: steps,
+        finish: result.finishReason,
+        toolCalls: result.toolCalls.length,
+      });
       if (tool.tokenBudget !== undefined && usage.inputTokens + usage.outputTokens > tool.tokenBudget) {
-        throw new LimitError(`tokenBudget: the call used ${usage.inputTokens + usage.outputTokens} tokens, over its budget of ${tool.tokenBudget}`);
+        throw new LimitError(
+          `tokenBudget: the call used ${usage.inputTokens + usage.outputTokens} tokens, over its budget of ${tool.tokenBudget}`,
+        );
       }
       messages.push({ role: 'assistant', content: result.content, toolCalls: result.toolCalls.length ? result.toolCalls : undefined });
 
@@ -118,14 +137,24 @@ export async function runAgent(tool: ToolConfig, args: Record<string, unknown>, 
       }
 
       const text = textOf(result.content);
-      if (result.finishReason === 'content-filter') return finish(`the model's answer was withheld by its content filter${text ? `: ${text}` : ''}`, true);
+      if (result.finishReason === 'content-filter')
+        return finish(`the model's answer was withheld by its content filter${text ? `: ${text}` : ''}`, true);
       if (!tool.outputSchema) return finish(text, false);
 
       const problem = checkStructured(tool, text);
       if (problem.ok) return finish(JSON.stringify(problem.value), false, problem.value);
-      if (outputRetries-- <= 0) return finish(`the model's answer did not match the output schema after ${tool.outputRetries} retries: ${problem.error}`, true);
+      if (outputRetries-- <= 0)
+        return finish(`the model's answer did not match the output schema after ${tool.outputRetries} retries: ${problem.error}`, true);
       log.info('output did not match the schema; asking again', { tool: tool.name, error: problem.error });
-      messages.push({ role: 'user', content: [{ type: 'text', text: `Your answer did not match the required JSON Schema: ${problem.error}. Reply again with only a JSON object that matches the schema.` }] });
+      messages.push({
+        role: 'user',
+        content: [
+          {
+            type: 'text',
+            text: `Your answer did not match the required JSON Schema: ${problem.error}. Reply again with only a JSON object that matches the schema.`,
+          },
+        ],
+      });
     }
   } catch (err) {
     if (ctx.signal.aborted) throw ctx.signal.reason ?? err; // the client cancelled: it wants no result
@@ -182,7 +211,13 @@ async function runNestedCall(
   deps: AgentDeps,
   usage: Required<Usage>,
 ): Promise<Message> {
-  const reply = (text: string, isError: boolean): Message => ({ role: 'tool', toolCallId: call.id, toolName: call.name, content: [{ type: 'text', text }], isError });
+  const reply = (text: string, isError: boolean): Message => ({
+    role: 'tool',
+    toolCallId: call.id,
+    toolName: call.name,
+    content: [{ type: 'text', text }],
+    isError,
+  });
   if (!parent.tools.includes(call.name)) return reply(`unknown tool "${call.name}"; available: ${parent.tools.join(', ')}`, true);
   let args: unknown;
   try {

@@ -14,7 +14,10 @@ export interface Template {
 }
 
 export class TemplateSyntaxError extends Error {
-  constructor(message: string, readonly offset: number) {
+  constructor(
+    message: string,
+    readonly offset: number,
+  ) {
     super(message);
   }
 }

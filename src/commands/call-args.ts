@@ -48,7 +48,10 @@ export function parseCallArgs(words: string[], json: string | undefined, schema:
     if (eq <= 0) throw new AgentMcpError(`argument "${word}": write key=value (e.g. theme=socks)`, 2);
     const key = word.slice(0, eq);
     if (Object.keys(props).length && !Object.hasOwn(props, key)) {
-      throw new AgentMcpError(`tool ${tool} has no argument "${key}"${suggestion(key, Object.keys(props))}; it takes: ${Object.keys(props).join(', ')}`, 2);
+      throw new AgentMcpError(
+        `tool ${tool} has no argument "${key}"${suggestion(key, Object.keys(props))}; it takes: ${Object.keys(props).join(', ')}`,
+        2,
+      );
     }
     args[key] = coerce(word.slice(eq + 1), Object.hasOwn(props, key) ? props[key]!.type : undefined, key);
   }

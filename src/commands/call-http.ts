@@ -23,7 +23,8 @@ export function httpClientTransport(url: string, headerWords: string[]): Streama
   } catch {
     throw new AgentMcpError(`--url: not a URL: "${url}"`, 2);
   }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new AgentMcpError(`--url: expected an http:// or https:// URL, got "${url}"`, 2);
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+    throw new AgentMcpError(`--url: expected an http:// or https:// URL, got "${url}"`, 2);
   return new StreamableHTTPClientTransport(parsed, { requestInit: { headers: parseHeaders(headerWords) } });
 }
 

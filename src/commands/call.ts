@@ -33,12 +33,22 @@ export async function callCommand(options: CallOptions): Promise<number> {
   if (options.headers?.length && !options.url) throw new AgentMcpError('call: --header only applies with --url', 2);
   const config = options.url && !options.configGiven ? undefined : loadConfigFile(options.config);
   const samplingModel = resolveSamplingModel(options.samplingModel, config);
-  const transport = options.url ? httpClientTransport(options.url, options.headers ?? []) : new StdioClientTransport({
-    command: process.execPath,
-    args: [process.argv[1]!, 'serve', options.config, '--log-level', options.logLevelGiven ? options.logLevel : 'error', '--log-format', options.logFormat],
-    stderr: 'inherit',
-    env: process.env as Record<string, string>,
-  });
+  const transport = options.url
+    ? httpClientTransport(options.url, options.headers ?? [])
+    : new StdioClientTransport({
+        command: process.execPath,
+        args: [
+          process.argv[1]!,
+          'serve',
+          options.config,
+          '--log-level',
+          options.logLevelGiven ? options.logLevel : 'error',
+          '--log-format',
+          options.logFormat,
+        ],
+        stderr: 'inherit',
+        env: process.env as Record<string, string>,
+      });
   // Advertise sampling with tools and answer it ourselves, so sampling-backed tools run from a shell.
   const client = new Client({ name: 'agent-mcp-call', version: '1.0.0' }, { capabilities: { sampling: { tools: {} } } });
   answerSampling(client, samplingModel, createLogger(options));
@@ -50,7 +60,13 @@ export async function callCommand(options: CallOptions): Promise<number> {
     if (!options.tool) return listTools(tools);
     const tool = tools.find((t) => t.name === options.tool);
     if (!tool) {
-      throw new AgentMcpError(`no tool "${options.tool}"${suggestion(options.tool, tools.map((t) => t.name))}; tools: ${tools.map((t) => t.name).join(', ') || '(none)'}`, 2);
+      throw new AgentMcpError(
+        `no tool "${options.tool}"${suggestion(
+          options.tool,
+          tools.map((t) => t.name),
+        )}; tools: ${tools.map((t) => t.name).join(', ') || '(none)'}`,
+        2,
+      );
     }
     const args = parseCallArgs(options.args, options.json, tool.inputSchema as never, tool.name);
     const status = progressLine();
@@ -82,7 +98,8 @@ function callFailure(err: unknown, timeoutMs: number): unknown {
   if (err.code === ErrorCode.RequestTimeout) {
     return new AgentMcpError(`no answer within ${timeoutMs / 1000}s and no progress meanwhile (raise --timeout)`, 1);
   }
-  if (err.code === ErrorCode.ConnectionClosed) return new AgentMcpError('the server stopped before it answered (its messages are above)', 1);
+  if (err.code === ErrorCode.ConnectionClosed)
+    return new AgentMcpError('the server stopped before it answered (its messages are above)', 1);
   return new AgentMcpError(`the call failed: ${err.message}`, 1);
 }
 

@@ -12,7 +12,11 @@ const SCHEMA = 'schema/agents.schema.json';
 
 export function initCommand(options: GlobalOptions & { file: string }): number {
   const path = resolve(options.file);
-  if (existsSync(path)) throw new AgentMcpError(`${options.file} already exists; init never overwrites a file (give another name: agent-mcp init other.yaml)`, 2);
+  if (existsSync(path))
+    throw new AgentMcpError(
+      `${options.file} already exists; init never overwrites a file (give another name: agent-mcp init other.yaml)`,
+      2,
+    );
   mkdirSync(dirname(path), { recursive: true });
   const platform = process.platform === 'win32' ? 'win32' : 'linux';
   const name = quote(basename(path), platform);
@@ -20,7 +24,8 @@ export function initCommand(options: GlobalOptions & { file: string }): number {
     // 'wx': fail rather than overwrite, even if the file appeared since the check above.
     writeFileSync(path, starterYaml(schemaRef(dirname(path)), name), { flag: 'wx' });
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new AgentMcpError(`${options.file} already exists; init never overwrites a file`, 2);
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST')
+      throw new AgentMcpError(`${options.file} already exists; init never overwrites a file`, 2);
     throw new AgentMcpError(`cannot write ${options.file}: ${(err as Error).message}`, 2);
   }
   const shown = quote(options.file, platform);

@@ -40,7 +40,9 @@ export function installCommand(options: InstallOptions): number {
   const note: Say = (line) => process.stderr.write(`${line}\n`);
   const say: Say = options.print ? note : (line) => process.stdout.write(`${line}\n`);
   if (!options.npx && isNpxCache(binPath())) {
-    note(`warning: this agent-mcp runs from npx's cache (${binPath()}), which npm may clear; install agent-mcp (npm i -g agent-mcp) before using --no-npx`);
+    note(
+      `warning: this agent-mcp runs from npx's cache (${binPath()}), which npm may clear; install agent-mcp (npm i -g agent-mcp) before using --no-npx`,
+    );
   }
 
   if (options.client === 'claude-code') {
@@ -52,7 +54,16 @@ export function installCommand(options: InstallOptions): number {
   return installJson(client, ctx, name, launch, options, say, note, vars);
 }
 
-function installJson(client: JsonClient, ctx: InstallContext, name: string, launch: Launch, options: InstallOptions, say: Say, note: Say, vars: EnvVar[]): number {
+function installJson(
+  client: JsonClient,
+  ctx: InstallContext,
+  name: string,
+  launch: Launch,
+  options: InstallOptions,
+  say: Say,
+  note: Say,
+  vars: EnvVar[],
+): number {
   const path = client.file(ctx);
   const entry = client.entry(launch);
   const hint = `Add this entry under "${client.key}" by hand:\n${JSON.stringify({ [name]: entry }, null, 2)}`;
@@ -108,7 +119,8 @@ function envNotes(vars: EnvVar[], withEnv: boolean, how: string, say: Say): void
   say(`Environment variables the file uses: ${vars.map((v) => v.name).join(', ')}`);
   if (withEnv && shell.length) say(`  written with their values from this shell: ${shell.join(', ')}`);
   // Clients start servers with their own environment, not the shell's: say what the server will lack.
-  if (!withEnv && shell.length) say(`  set in this shell, not written: ${shell.join(', ')} (rerun with --with-env to write their values, or ${how})`);
+  if (!withEnv && shell.length)
+    say(`  set in this shell, not written: ${shell.join(', ')} (rerun with --with-env to write their values, or ${how})`);
   if (dotenv.length) say(`  read by the server from the .env beside the file: ${dotenv.join(', ')}`);
   if (defaulted.length) say(`  not set, the file's default applies: ${defaulted.join(', ')}`);
   if (unset.length) say(`  not set in this shell: ${unset.join(', ')} (set and rerun with --with-env, or ${how})`);

@@ -13,7 +13,11 @@ import { suggestion } from '../util/did-you-mean.js';
 import { redact, registerSecret } from '../util/redact.js';
 
 /** The model named by --sampling-model: an entry of the file's models:, a provider:model-id shorthand, or test. */
-export function resolveSamplingModel(ref: string | undefined, config: Config | undefined, env: NodeJS.ProcessEnv = process.env): ModelConfig {
+export function resolveSamplingModel(
+  ref: string | undefined,
+  config: Config | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): ModelConfig {
   const name = ref ?? 'test';
   const entry = config?.models.get(name);
   const model: ModelConfig | undefined = entry ?? (name === 'test' ? { name, provider: 'test' } : shorthand(name, env));
@@ -26,7 +30,10 @@ export function resolveSamplingModel(ref: string | undefined, config: Config | u
     );
   }
   if (model.provider === 'sampling') {
-    throw new AgentMcpError(`--sampling-model: "${name}" is a sampling model itself; name one that calls a provider (test, openai:MODEL, anthropic:MODEL or such an entry of models:)`, 2);
+    throw new AgentMcpError(
+      `--sampling-model: "${name}" is a sampling model itself; name one that calls a provider (test, openai:MODEL, anthropic:MODEL or such an entry of models:)`,
+      2,
+    );
   }
   return model;
 }
@@ -43,7 +50,13 @@ function shorthand(ref: string, env: NodeJS.ProcessEnv): ModelConfig | undefined
 type Params = CreateMessageRequest['params'];
 
 /** Answer one createMessage with `model` (retries as in a tool's chain), in the result shape the request implies. */
-export async function answerCreateMessage(params: Params, signal: AbortSignal, model: ModelConfig, registry: ProviderRegistry, log: Logger) {
+export async function answerCreateMessage(
+  params: Params,
+  signal: AbortSignal,
+  model: ModelConfig,
+  registry: ProviderRegistry,
+  log: Logger,
+) {
   // The client SDK checks the result against the with-tools shape exactly when the request names tools.
   const withTools = Boolean(params.tools || params.toolChoice);
   const req = fromCreateMessageParams(params, signal);
@@ -61,5 +74,7 @@ export async function answerCreateMessage(params: Params, signal: AbortSignal, m
 /** Register the handler on a client that advertises `sampling: { tools: {} }`. */
 export function answerSampling(client: Client, model: ModelConfig, log: Logger): void {
   const registry = new ProviderRegistry();
-  client.setRequestHandler(CreateMessageRequestSchema, (request, extra) => answerCreateMessage(request.params, extra.signal, model, registry, log));
+  client.setRequestHandler(CreateMessageRequestSchema, (request, extra) =>
+    answerCreateMessage(request.params, extra.signal, model, registry, log),
+  );
 }

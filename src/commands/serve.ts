@@ -43,7 +43,11 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
     if (options.http) {
       const { serveHttp, resolveHttpOptions } = await import('../server/http.js');
       const announce = (url: string) =>
-        process.stderr.write(options.logFormat === 'json' ? JSON.stringify({ time: new Date().toISOString(), level: 'notice', msg: 'listening', url }) + '\n' : `agent-mcp listening on ${url}\n`);
+        process.stderr.write(
+          options.logFormat === 'json'
+            ? JSON.stringify({ time: new Date().toISOString(), level: 'notice', msg: 'listening', url }) + '\n'
+            : `agent-mcp listening on ${url}\n`,
+        );
       await serveHttp({ runner, log }, resolveHttpOptions(config.server.http, options.http), log, announce);
     } else {
       const { serveStdio } = await import('../server/stdio.js');

@@ -38,7 +38,10 @@ export async function testCommand(options: TestOptions): Promise<number> {
   const all = collectCases(config);
   const cases = filterCases(all, options.filter);
   if (all.length && !cases.length) {
-    const some = all.slice(0, 10).map((c) => c.label).join(', ');
+    const some = all
+      .slice(0, 10)
+      .map((c) => c.label)
+      .join(', ');
     throw new AgentMcpError(`--filter "${options.filter}" matches no case; cases: ${some}${all.length > 10 ? ', …' : ''}`, 2);
   }
 
@@ -59,7 +62,9 @@ export async function testCommand(options: TestOptions): Promise<number> {
     }
     if (!cases.length) {
       // Still a smoke test: the server started and listed its tools.
-      process.stderr.write(`no examples in ${options.file}: add examples: to a tool to test it (the server started and listed ${tools.length} tool${tools.length === 1 ? '' : 's'})\n`);
+      process.stderr.write(
+        `no examples in ${options.file}: add examples: to a tool to test it (the server started and listed ${tools.length} tool${tools.length === 1 ? '' : 's'})\n`,
+      );
       out.write('0 passed, 0 failed\n');
       return 0;
     }
@@ -73,7 +78,11 @@ export async function testCommand(options: TestOptions): Promise<number> {
     if (server.exited() && !options.logLevelGiven) process.stderr.write(`the server stopped during the run${server.stderrTail()}\n`);
     reporter.summary(outcomes);
     // After the summary: a report that cannot be written fails the run but does not hide its result.
-    if (options.junit) writeJUnit(options.junit, toJUnitXml(outcomes, { name: basename(options.file), startedAt: started, totalMs: performance.now() - startedMs }));
+    if (options.junit)
+      writeJUnit(
+        options.junit,
+        toJUnitXml(outcomes, { name: basename(options.file), startedAt: started, totalMs: performance.now() - startedMs }),
+      );
     return outcomes.every((o) => o.status === 'passed') ? 0 : 1;
   } finally {
     await client.close().catch(() => {});

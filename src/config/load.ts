@@ -10,7 +10,15 @@ import { parseDuration, parseSize } from '../util/duration.js';
 import { compileValidator, quickSchemaProblem, schemaProblem } from '../util/json-schema.js';
 import type { JsonSchema } from '../providers/types.js';
 import { configSchema, PROVIDERS, type ProviderName, type RawConfig, type RawModel, type RawTool } from './schema.js';
-import { DEFAULT_MAX_STEPS, DEFAULT_OUTPUT_RETRIES, DEFAULT_TIMEOUT_MS, type Config, type ModelConfig, type PromptConfig, type ToolConfig } from './types.js';
+import {
+  DEFAULT_MAX_STEPS,
+  DEFAULT_OUTPUT_RETRIES,
+  DEFAULT_TIMEOUT_MS,
+  type Config,
+  type ModelConfig,
+  type PromptConfig,
+  type ToolConfig,
+} from './types.js';
 import { YamlSource, type PathSegment } from './yaml-source.js';
 import { dotted, zodIssuesToConfigIssues } from './zod-issues.js';
 
@@ -20,7 +28,17 @@ export const TOOL_NAME = /^[A-Za-z0-9_.-]{1,128}$/;
 const PROVIDER_FIELDS: Record<ProviderName, readonly (keyof RawModel)[]> = {
   openai: ['model', 'baseURL', 'apiKey', 'headers', 'organization', 'maxTokens', 'temperature', 'timeout', 'maxRetries'],
   anthropic: ['model', 'baseURL', 'apiKey', 'headers', 'maxTokens', 'temperature', 'timeout', 'maxRetries'],
-  sampling: ['maxTokens', 'temperature', 'timeout', 'hints', 'costPriority', 'speedPriority', 'intelligencePriority', 'stopSequences', 'toolsOptional'],
+  sampling: [
+    'maxTokens',
+    'temperature',
+    'timeout',
+    'hints',
+    'costPriority',
+    'speedPriority',
+    'intelligencePriority',
+    'stopSequences',
+    'toolsOptional',
+  ],
   test: ['model', 'responses', 'delay', 'maxTokens', 'temperature', 'maxRetries'],
 };
 
@@ -42,7 +60,10 @@ export function loadConfigFile(file: string, options: LoadOptions = {}): Config 
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (err as Error).message;
-    throw new AgentMcpError(`cannot read ${file}: ${why}${code === 'ENOENT' && file.endsWith('agents.yaml') ? ' (run `agent-mcp init` to create one)' : ''}`, 2);
+    throw new AgentMcpError(
+      `cannot read ${file}: ${why}${code === 'ENOENT' && file.endsWith('agents.yaml') ? ' (run `agent-mcp init` to create one)' : ''}`,
+      2,
+    );
   }
   const env = options.env ?? process.env;
   loadDotEnv(dirname(path), env);
@@ -124,9 +145,7 @@ function parseLeniently(raw: unknown, source: YamlSource, issues: ConfigIssue[])
 /** In file order, each problem once (a shared default chain is checked for every tool that uses it). */
 function sortIssues(issues: ConfigIssue[]): ConfigIssue[] {
   const seen = new Set<string>();
-  return issues
-    .filter((i) => !seen.has(formatIssue(i)) && seen.add(formatIssue(i)))
-    .sort((a, b) => a.line - b.line || a.col - b.col);
+  return issues.filter((i) => !seen.has(formatIssue(i)) && seen.add(formatIssue(i))).sort((a, b) => a.line - b.line || a.col - b.col);
 }
 
 class CrossChecker {
@@ -204,14 +223,23 @@ class CrossChecker {
     for (const key of Object.keys(entry)) {
       if (!allowed.has(key)) {
         const owners = PROVIDERS.filter((p) => (PROVIDER_FIELDS[p] as readonly string[]).includes(key));
-        this.error(['models', name, key], `"${key}" does not apply to provider ${entry.provider}${owners.length ? ` (only to ${owners.join(', ')})` : ''}`, 'key');
+        this.error(
+          ['models', name, key],
+          `"${key}" does not apply to provider ${entry.provider}${owners.length ? ` (only to ${owners.join(', ')})` : ''}`,
+          'key',
+        );
       }
     }
     if ((entry.provider === 'openai' || entry.provider === 'anthropic') && !entry.model) {
       this.error(['models', name], `missing required field "model" (the ${entry.provider} model id)`, 'key');
     }
     const { timeout, delay, ...rest } = entry;
-    return this.withKey({ ...rest, name, timeoutMs: timeout !== undefined ? parseDuration(timeout) : undefined, delayMs: delay !== undefined ? parseDuration(delay) : undefined });
+    return this.withKey({
+      ...rest,
+      name,
+      timeoutMs: timeout !== undefined ? parseDuration(timeout) : undefined,
+      delayMs: delay !== undefined ? parseDuration(delay) : undefined,
+    });
   }
 
   /** API keys: the entry's own, else the provider's variable; remembered as secrets for redaction. */
@@ -242,7 +270,10 @@ class CrossChecker {
     }
     if (this.broken.models.has(ref)) return undefined; // already reported where it is defined
     const names = [...this.models.keys(), ...this.broken.models].filter((n) => !n.includes(':'));
-    this.error(path, `unknown model "${ref}"${suggestion(ref, [...names, 'sampling', 'test'])}; define it under models: or write provider:model-id`);
+    this.error(
+      path,
+      `unknown model "${ref}"${suggestion(ref, [...names, 'sampling', 'test'])}; define it under models: or write provider:model-id`,
+    );
     return undefined;
   }
 
@@ -278,7 +309,11 @@ class CrossChecker {
     for (const ref of template.refs) {
       if (!declared.has(ref.name)) {
         this.issues.push(
-          this.source.placeInValue(path, ref.offset, `${dotted(path)}: placeholder {{${ref.name}}} names no declared ${what}${suggestion(ref.name, declared)}`),
+          this.source.placeInValue(
+            path,
+            ref.offset,
+            `${dotted(path)}: placeholder {{${ref.name}}} names no declared ${what}${suggestion(ref.name, declared)}`,
+          ),
         );
       }
     }
@@ -296,7 +331,8 @@ class CrossChecker {
     const system = raw.system !== undefined ? this.template(raw.system, [...path, 'system'], declared, 'argument') : undefined;
     let outputSchema: ToolConfig['outputSchema'];
     if (raw.output) {
-      if (raw.output.type !== 'object') this.error([...path, 'output'], 'the output schema must have type: object (MCP structuredContent is an object)');
+      if (raw.output.type !== 'object')
+        this.error([...path, 'output'], 'the output schema must have type: object (MCP structuredContent is an object)');
       else if (this.checkSchema(raw.output, [...path, 'output'])) outputSchema = raw.output as ToolConfig['outputSchema'];
     }
     const defaults = this.raw.defaults ?? {};
@@ -353,7 +389,10 @@ class CrossChecker {
     let ok = true;
     for (const [arg, schema] of Object.entries(input)) {
       if (!schema || typeof schema !== 'object' || Array.isArray(schema)) {
-        this.error([...path, arg], `expected a JSON Schema mapping such as { type: string, description: ... }, got ${JSON.stringify(schema)}`);
+        this.error(
+          [...path, arg],
+          `expected a JSON Schema mapping such as { type: string, description: ... }, got ${JSON.stringify(schema)}`,
+        );
         ok = false;
         continue;
       }
@@ -381,7 +420,8 @@ class CrossChecker {
           this.error([...path, 'examples', i, 'expect', 'matches'], `not a regular expression: ${(err as Error).message}`);
         }
       }
-      if (example.expect.schema && !raw.output) this.error([...path, 'examples', i, 'expect', 'schema'], 'the tool has no output schema to check against');
+      if (example.expect.schema && !raw.output)
+        this.error([...path, 'examples', i, 'expect', 'schema'], 'the tool has no output schema to check against');
     });
   }
 
@@ -414,9 +454,17 @@ class CrossChecker {
 
   private prompt(name: string, raw: NonNullable<RawConfig['prompts']>[string]): PromptConfig | undefined {
     const path = ['prompts', name];
-    const args = Object.entries(raw.arguments ?? {}).map(([argName, a]) => ({ name: argName, description: a.description, required: a.required ?? false, complete: a.complete }));
+    const args = Object.entries(raw.arguments ?? {}).map(([argName, a]) => ({
+      name: argName,
+      description: a.description,
+      required: a.required ?? false,
+      complete: a.complete,
+    }));
     const declared = new Set(args.map((a) => a.name));
-    const messages = raw.messages.map((m, i) => ({ role: m.role, text: this.template(m.text, [...path, 'messages', i, 'text'], declared, 'prompt argument') }));
+    const messages = raw.messages.map((m, i) => ({
+      role: m.role,
+      text: this.template(m.text, [...path, 'messages', i, 'text'], declared, 'prompt argument'),
+    }));
     if (messages.some((m) => !m.text)) return undefined;
     return { name, title: raw.title, description: raw.description, arguments: args, messages: messages as PromptConfig['messages'] };
   }

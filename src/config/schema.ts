@@ -20,38 +20,68 @@ const duration = z
   .refine(inRange, { message: 'must be a duration from 1ms to 24 days', when: (payload) => payload.issues.length === 0 })
   .meta({ title: 'duration', description: 'A duration: seconds as a number, or a string such as "500ms", "90s", "5m", "1h".' });
 
-const modelRef = z
-  .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
-  .meta({
-    title: 'model or chain',
-    description:
-      'A model: a name from `models:`, a shorthand `provider:model-id` (openai:gpt-4.1-mini, anthropic:claude-haiku-4-5), ' +
-      'the bare `sampling` or `test`, or a list of those (a fallback chain: the first usable model answers).',
-  });
+const modelRef = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).meta({
+  title: 'model or chain',
+  description:
+    'A model: a name from `models:`, a shorthand `provider:model-id` (openai:gpt-4.1-mini, anthropic:claude-haiku-4-5), ' +
+    'the bare `sampling` or `test`, or a list of those (a fallback chain: the first usable model answers).',
+});
 
 const jsonSchema = z.record(z.string(), z.unknown()).meta({ title: 'JSON Schema', description: 'A JSON Schema object.' });
 
 export const modelSchema = z
   .strictObject({
-    provider: z.enum(PROVIDERS).describe('Who runs the model: openai (and any OpenAI-compatible endpoint), anthropic, sampling (the MCP client\'s own model) or test (offline, deterministic).'),
-    model: z.string().min(1).optional().describe('The provider\'s model id, e.g. gpt-4.1-mini or claude-haiku-4-5 (openai and anthropic).'),
-    baseURL: z.string().url().optional().describe('API base URL: any OpenAI-compatible endpoint (Ollama, vLLM, LM Studio, OpenRouter) or an Anthropic proxy.'),
+    provider: z
+      .enum(PROVIDERS)
+      .describe(
+        "Who runs the model: openai (and any OpenAI-compatible endpoint), anthropic, sampling (the MCP client's own model) or test (offline, deterministic).",
+      ),
+    model: z.string().min(1).optional().describe("The provider's model id, e.g. gpt-4.1-mini or claude-haiku-4-5 (openai and anthropic)."),
+    baseURL: z
+      .string()
+      .url()
+      .optional()
+      .describe('API base URL: any OpenAI-compatible endpoint (Ollama, vLLM, LM Studio, OpenRouter) or an Anthropic proxy.'),
     apiKey: z.string().optional().describe('API key; defaults to OPENAI_API_KEY or ANTHROPIC_API_KEY. Write it as ${VAR}, never inline.'),
     headers: z.record(z.string(), z.string()).optional().describe('Extra HTTP headers sent with every request (openai, anthropic).'),
     organization: z.string().optional().describe('OpenAI organization id.'),
-    maxTokens: z.number().int().positive().optional().describe('Maximum output tokens per model request (sampling default 1024, anthropic default 4096).'),
+    maxTokens: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe('Maximum output tokens per model request (sampling default 1024, anthropic default 4096).'),
     temperature: z.number().min(0).max(2).optional().describe('Sampling temperature.'),
     timeout: duration.optional().describe('Timeout of one model request (default 60s for APIs, 300s for sampling).'),
-    maxRetries: z.number().int().min(0).max(10).optional().describe('Retries of a retriable failure (429, 5xx, connection reset, timeout) before the chain moves on (default 2).'),
-    responses: z.array(z.union([z.string(), z.record(z.string(), z.unknown())])).min(1).optional()
-      .describe('test provider: scripted replies answered in order, the last repeating. A string is text; an object is JSON (structured output), {text}, {toolCalls: [{name, input}]}, or {error: {status, message, retryAfter}} (a provider failure, retryAfter in seconds).'),
+    maxRetries: z
+      .number()
+      .int()
+      .min(0)
+      .max(10)
+      .optional()
+      .describe('Retries of a retriable failure (429, 5xx, connection reset, timeout) before the chain moves on (default 2).'),
+    responses: z
+      .array(z.union([z.string(), z.record(z.string(), z.unknown())]))
+      .min(1)
+      .optional()
+      .describe(
+        'test provider: scripted replies answered in order, the last repeating. A string is text; an object is JSON (structured output), {text}, {toolCalls: [{name, input}]}, or {error: {status, message, retryAfter}} (a provider failure, retryAfter in seconds).',
+      ),
     delay: duration.optional().describe('test provider: pause before each reply (to exercise progress and cancellation).'),
     hints: z.array(z.string()).optional().describe('sampling: model name hints for the client, in order of preference.'),
     costPriority: z.number().min(0).max(1).optional().describe('sampling: how much the client should favour cheap models (0..1).'),
     speedPriority: z.number().min(0).max(1).optional().describe('sampling: how much the client should favour fast models (0..1).'),
-    intelligencePriority: z.number().min(0).max(1).optional().describe('sampling: how much the client should favour capable models (0..1).'),
+    intelligencePriority: z
+      .number()
+      .min(0)
+      .max(1)
+      .optional()
+      .describe('sampling: how much the client should favour capable models (0..1).'),
     stopSequences: z.array(z.string()).optional().describe('sampling: stop sequences.'),
-    toolsOptional: z.boolean().optional().describe('sampling: when the client cannot sample with tools, run the agent without its tools instead of moving down the chain.'),
+    toolsOptional: z
+      .boolean()
+      .optional()
+      .describe('sampling: when the client cannot sample with tools, run the agent without its tools instead of moving down the chain.'),
   })
   .describe('A model entry.');
 
@@ -62,9 +92,12 @@ const exampleSchema = z
     expect: z
       .strictObject({
         equals: z.string().optional().describe('The result text equals this exactly.'),
-        contains: z.union([z.string(), z.array(z.string())]).optional().describe('The result text contains this (each of these).'),
+        contains: z
+          .union([z.string(), z.array(z.string())])
+          .optional()
+          .describe('The result text contains this (each of these).'),
         matches: z.string().optional().describe('The result text matches this regular expression.'),
-        schema: z.boolean().optional().describe('structuredContent is valid against the tool\'s output schema.'),
+        schema: z.boolean().optional().describe("structuredContent is valid against the tool's output schema."),
         isError: z.boolean().optional().describe('The result is (true) or is not (false, the default) an error.'),
       })
       .default({})
@@ -76,10 +109,20 @@ export const toolSchema = z
   .strictObject({
     title: z.string().optional().describe('Human-readable title shown by clients.'),
     description: z.string().optional().describe('What the tool does; the calling model reads this.'),
-    system: z.string().optional().describe('The agent\'s system prompt (a template, like `prompt`).'),
-    prompt: z.string().describe('The user prompt template: {{arg}} inserts an argument verbatim, {{#arg}}...{{/arg}} renders only when arg is given, {{^arg}}...{{/arg}} only when it is not.'),
-    input: jsonSchema.optional().describe('Arguments: a map of argument name to JSON Schema (required unless it has a default or `optional: true`), or a whole JSON Schema object with type: object.'),
-    output: jsonSchema.optional().describe('A JSON Schema (type: object) for structured output: the MCP outputSchema, validated, returned as structuredContent.'),
+    system: z.string().optional().describe("The agent's system prompt (a template, like `prompt`)."),
+    prompt: z
+      .string()
+      .describe(
+        'The user prompt template: {{arg}} inserts an argument verbatim, {{#arg}}...{{/arg}} renders only when arg is given, {{^arg}}...{{/arg}} only when it is not.',
+      ),
+    input: jsonSchema
+      .optional()
+      .describe(
+        'Arguments: a map of argument name to JSON Schema (required unless it has a default or `optional: true`), or a whole JSON Schema object with type: object.',
+      ),
+    output: jsonSchema
+      .optional()
+      .describe('A JSON Schema (type: object) for structured output: the MCP outputSchema, validated, returned as structuredContent.'),
     model: modelRef.optional().describe('The model or fallback chain; defaults.model when absent.'),
     tools: z.array(z.string()).optional().describe('Other tools of this file that this agent may call.'),
     maxSteps: z.number().int().min(1).max(100).optional().describe('Most model requests in one call (default 10).'),
@@ -89,7 +132,7 @@ export const toolSchema = z
     temperature: z.number().min(0).max(2).optional().describe('Sampling temperature for this agent.'),
     annotations: z
       .strictObject({
-        title: z.string().optional().describe('Title shown by clients (overrides the tool\'s title).'),
+        title: z.string().optional().describe("Title shown by clients (overrides the tool's title)."),
         readOnlyHint: z.boolean().optional().describe('The tool changes nothing in its environment.'),
         destructiveHint: z.boolean().optional().describe('The tool may destroy or overwrite something (meaningful when not read-only).'),
         idempotentHint: z.boolean().optional().describe('Calling it again with the same arguments has no further effect.'),
@@ -101,11 +144,13 @@ export const toolSchema = z
   })
   .describe('A tool: one agent.');
 
-const promptArgumentSchema = z.strictObject({
-  description: z.string().optional().describe('What the argument is.'),
-  required: z.boolean().optional().describe('Whether the client must give it (default false).'),
-  complete: z.array(z.string()).optional().describe('Values offered as completions.'),
-}).describe('A prompt argument.');
+const promptArgumentSchema = z
+  .strictObject({
+    description: z.string().optional().describe('What the argument is.'),
+    required: z.boolean().optional().describe('Whether the client must give it (default false).'),
+    complete: z.array(z.string()).optional().describe('Values offered as completions.'),
+  })
+  .describe('A prompt argument.');
 
 export const promptSchema = z
   .strictObject({
@@ -114,10 +159,12 @@ export const promptSchema = z
     arguments: z.record(z.string(), promptArgumentSchema).optional().describe('Prompt arguments by name.'),
     messages: z
       .array(
-        z.strictObject({
-          role: z.enum(['user', 'assistant']).describe('Who says it.'),
-          text: z.string().describe('The message template ({{arg}} as in tool prompts).'),
-        }).describe('One message.'),
+        z
+          .strictObject({
+            role: z.enum(['user', 'assistant']).describe('Who says it.'),
+            text: z.string().describe('The message template ({{arg}} as in tool prompts).'),
+          })
+          .describe('One message.'),
       )
       .min(1)
       .describe('The messages the prompt renders to.'),
@@ -144,7 +191,7 @@ export const configSchema = z
       .strictObject({
         name: z.string().min(1).optional().describe('Server name in the initialize result (default agent-mcp).'),
         version: z.string().optional().describe('Server version (default 1.0.0).'),
-        instructions: z.string().optional().describe('Instructions for the client\'s model.'),
+        instructions: z.string().optional().describe("Instructions for the client's model."),
         http: httpSchema.optional(),
       })
       .optional()

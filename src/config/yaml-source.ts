@@ -11,16 +11,23 @@ export class YamlSource {
   /** Environment variables the file references. */
   readonly envVars = new Set<string>();
 
-  constructor(readonly file: string, readonly text: string, env: NodeJS.ProcessEnv) {
+  constructor(
+    readonly file: string,
+    readonly text: string,
+    env: NodeJS.ProcessEnv,
+  ) {
     this.doc = parseDocument(text, { lineCounter: this.lines, prettyErrors: false, uniqueKeys: true, keepSourceTokens: false });
     // After the first syntax error the parser's further complaints are mostly its echo: keep that one
     // (and every duplicate key, which are real problems of their own).
     const firstSyntax = this.doc.errors.find((e) => e.code !== 'DUPLICATE_KEY');
     for (const err of this.doc.errors.filter((e) => e.code === 'DUPLICATE_KEY' || e === firstSyntax)) {
       const message =
-        err.code === 'DUPLICATE_KEY' ? `duplicate key ${this.duplicateKeyName(err.pos[0])}`.trimEnd() : err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+        err.code === 'DUPLICATE_KEY'
+          ? `duplicate key ${this.duplicateKeyName(err.pos[0])}`.trimEnd()
+          : err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
       const line = this.text.slice(this.text.lastIndexOf('\n', err.pos[0] - 1) + 1).split('\n')[0]!;
-      const hint = /(^|[\s:,{[])\$\{/.test(line) && err.code !== 'DUPLICATE_KEY' ? ' (quote values that hold ${...}, e.g. apiKey: "${KEY}")' : '';
+      const hint =
+        /(^|[\s:,{[])\$\{/.test(line) && err.code !== 'DUPLICATE_KEY' ? ' (quote values that hold ${...}, e.g. apiKey: "${KEY}")' : '';
       this.issues.push(this.at(err.pos[0], message + hint));
     }
     if (this.doc.errors.length === 0) this.interpolate(env);
@@ -41,15 +48,23 @@ export class YamlSource {
     visit(this.doc, {
       Scalar: (key, node) => {
         if (key === 'key' || typeof node.value !== 'string' || !node.value.includes('${')) return;
-        node.value = (node.value as string).replace(/\$?\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g, (whole, name: string, fallback?: string) => {
-          if (whole.startsWith('$$')) return whole.slice(1);
-          this.envVars.add(name);
-          const value = env[name];
-          if (value !== undefined && value !== '') return value;
-          if (fallback !== undefined) return fallback;
-          this.issues.push(this.at(this.offsetInScalar(node, String(node.source ?? "").indexOf(whole)), `environment variable ${name} is not set (write \${${name}:-default} to give a default)`));
-          return '';
-        });
+        node.value = (node.value as string).replace(
+          /\$?\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g,
+          (whole, name: string, fallback?: string) => {
+            if (whole.startsWith('$$')) return whole.slice(1);
+            this.envVars.add(name);
+            const value = env[name];
+            if (value !== undefined && value !== '') return value;
+            if (fallback !== undefined) return fallback;
+            this.issues.push(
+              this.at(
+                this.offsetInScalar(node, String(node.source ?? '').indexOf(whole)),
+                `environment variable ${name} is not set (write \${${name}:-default} to give a default)`,
+              ),
+            );
+            return '';
+          },
+        );
       },
     });
   }

@@ -18,8 +18,13 @@ function describeValue(value: unknown): string {
 }
 
 const TYPE_NAMES: Record<string, string> = {
-  string: 'a string', number: 'a number', int: 'an integer', boolean: 'true or false', object: 'a mapping',
-  array: 'a list', record: 'a mapping',
+  string: 'a string',
+  number: 'a number',
+  int: 'an integer',
+  boolean: 'true or false',
+  object: 'a mapping',
+  array: 'a list',
+  record: 'a mapping',
 };
 
 type AnySchema = { _zod: { def: Record<string, unknown> & { type: string } } };
@@ -78,11 +83,20 @@ export function zodIssuesToConfigIssues(error: z.ZodError, schema: AnySchema, ra
       }
       case 'invalid_value': {
         const options = issue.values.map((v) => JSON.stringify(v));
-        out.push(source.valueAt(path, `${prefix}expected one of ${options.join(', ')}, got ${describeValue(value)}${typeof value === 'string' ? suggestion(value, issue.values.map(String)) : ''}`));
+        out.push(
+          source.valueAt(
+            path,
+            `${prefix}expected one of ${options.join(', ')}, got ${describeValue(value)}${typeof value === 'string' ? suggestion(value, issue.values.map(String)) : ''}`,
+          ),
+        );
         break;
       }
       case 'invalid_union': {
-        const expected = where.endsWith('model') ? 'a model name or a list of model names' : where.endsWith('timeout') || where.endsWith('delay') || where.endsWith('sessionTtl') ? 'a duration such as 90s or 5m' : 'a valid value';
+        const expected = where.endsWith('model')
+          ? 'a model name or a list of model names'
+          : where.endsWith('timeout') || where.endsWith('delay') || where.endsWith('sessionTtl')
+            ? 'a duration such as 90s or 5m'
+            : 'a valid value';
         out.push(source.valueAt(path, `${prefix}expected ${expected}, got ${describeValue(value)}`));
         break;
       }
@@ -92,12 +106,22 @@ export function zodIssuesToConfigIssues(error: z.ZodError, schema: AnySchema, ra
         const exclusive = 'inclusive' in issue && issue.inclusive === false;
         const bound = issue.code === 'too_small' ? (exclusive ? 'more than' : 'at least') : exclusive ? 'less than' : 'at most';
         const limit = 'minimum' in issue ? issue.minimum : (issue as { maximum: unknown }).maximum;
-        const what = issue.origin === 'array' ? `${bound} ${String(limit)} item(s)` : issue.origin === 'string' ? `${bound} ${String(limit)} character(s)` : `${bound} ${String(limit)}`;
+        const what =
+          issue.origin === 'array'
+            ? `${bound} ${String(limit)} item(s)`
+            : issue.origin === 'string'
+              ? `${bound} ${String(limit)} character(s)`
+              : `${bound} ${String(limit)}`;
         out.push(source.valueAt(path, `${prefix}must be ${what}, got ${describeValue(value)}`));
         break;
       }
       case 'invalid_format': {
-        const what = issue.format === 'url' ? 'a URL such as http://127.0.0.1:11434/v1' : issue.format === 'regex' ? 'a duration such as 90s or 5m' : `a valid ${issue.format}`;
+        const what =
+          issue.format === 'url'
+            ? 'a URL such as http://127.0.0.1:11434/v1'
+            : issue.format === 'regex'
+              ? 'a duration such as 90s or 5m'
+              : `a valid ${issue.format}`;
         out.push(source.valueAt(path, `${prefix}expected ${what}, got ${describeValue(value)}`));
         break;
       }

@@ -14,7 +14,13 @@ export interface EnvVar {
  * `${VAR}` references, plus the provider key variables (OPENAI_API_KEY, ANTHROPIC_API_KEY) that a model of some
  * tool's chain falls back on. `loaded` is the environment the config was loaded with (shell + .env beside it).
  */
-export function configEnvVars(config: Config, text: string, shell: NodeJS.ProcessEnv, loaded: NodeJS.ProcessEnv, unset: Set<string>): EnvVar[] {
+export function configEnvVars(
+  config: Config,
+  text: string,
+  shell: NodeJS.ProcessEnv,
+  loaded: NodeJS.ProcessEnv,
+  unset: Set<string>,
+): EnvVar[] {
   const names = new Set(config.envVars);
   for (const tool of config.tools.values()) {
     for (const model of tool.models) {
@@ -26,7 +32,15 @@ export function configEnvVars(config: Config, text: string, shell: NodeJS.Proces
   }
   return [...names].sort().map((name) => ({
     name,
-    source: unset.has(name) ? 'unset' : shell[name] ? 'shell' : loaded[name] ? 'dotenv' : text.includes(`\${${name}:-`) ? 'default' : 'unset',
+    source: unset.has(name)
+      ? 'unset'
+      : shell[name]
+        ? 'shell'
+        : loaded[name]
+          ? 'dotenv'
+          : text.includes(`\${${name}:-`)
+            ? 'default'
+            : 'unset',
   }));
 }
 

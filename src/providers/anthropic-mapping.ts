@@ -69,7 +69,9 @@ export function toAnthropicMessages(messages: Message[], names: ToolNames): Mess
     } else {
       const content = blocks(m.content) as Exclude<ToolResultContent, string>;
       // An empty result is sent without content (an empty text block would be refused).
-      push('user', [{ type: 'tool_result', tool_use_id: m.toolCallId, ...(content.length && { content }), ...(m.isError && { is_error: true }) }]);
+      push('user', [
+        { type: 'tool_result', tool_use_id: m.toolCallId, ...(content.length && { content }), ...(m.isError && { is_error: true }) },
+      ]);
     }
   }
   return out;
@@ -107,12 +109,17 @@ export function toToolChoice(specs: ToolSpec[] | undefined, tools: AnthropicTool
 export function toFinishReason(reason: string | null | undefined): FinishReason {
   switch (reason) {
     case 'end_turn':
-    case 'stop_sequence': return 'stop';
+    case 'stop_sequence':
+      return 'stop';
     case 'max_tokens':
-    case 'model_context_window_exceeded': return 'length';
-    case 'tool_use': return 'tool-calls';
-    case 'refusal': return 'content-filter';
-    default: return 'other';
+    case 'model_context_window_exceeded':
+      return 'length';
+    case 'tool_use':
+      return 'tool-calls';
+    case 'refusal':
+      return 'content-filter';
+    default:
+      return 'other';
   }
 }
 

@@ -3,7 +3,15 @@ import Anthropic from '@anthropic-ai/sdk';
 import type { MessageCreateParamsBase } from '@anthropic-ai/sdk/resources/messages/messages';
 import type { ModelConfig } from '../config/types.js';
 import { toProviderError } from './error-mapping.js';
-import { EventAccumulator, fromMessage, toAnthropicMessages, toAnthropicTools, toToolChoice, toolNames, type AnthropicTools } from './anthropic-mapping.js';
+import {
+  EventAccumulator,
+  fromMessage,
+  toAnthropicMessages,
+  toAnthropicTools,
+  toToolChoice,
+  toolNames,
+  type AnthropicTools,
+} from './anthropic-mapping.js';
 import type { GenerateRequest, GenerateResult, Provider } from './types.js';
 
 export const DEFAULT_TIMEOUT_MS = 60_000;

@@ -19,7 +19,19 @@ function is(err: Error, cls: ErrorClass): boolean {
 }
 
 const MAX_MESSAGE = 500;
-const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+const NETWORK_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+]);
 
 export function isRetryableStatus(status: number): boolean {
   return status === 408 || status === 409 || status === 429 || status >= 500;
@@ -76,7 +88,9 @@ export function toProviderError(err: unknown, classes: SdkErrorClasses, timeoutM
   }
   if (is(err, classes.APIConnectionError)) {
     const code = networkCode(err);
-    return new ProviderError(cleanMessage(`connection error${code ? ` (${code})` : ''}: ${apiMessage(err)}`), true, { code: code ?? 'connection' });
+    return new ProviderError(cleanMessage(`connection error${code ? ` (${code})` : ''}: ${apiMessage(err)}`), true, {
+      code: code ?? 'connection',
+    });
   }
   if (is(err, classes.APIError)) {
     const e = err as Error & { status?: number; headers?: Headers; error?: unknown };
@@ -84,12 +98,17 @@ export function toProviderError(err: unknown, classes: SdkErrorClasses, timeoutM
     const message = cleanMessage(apiMessage(e));
     if (status === undefined) return new ProviderError(message, true); // an error event inside a stream: the server's trouble
     const retryable = isRetryableStatus(status);
-    return new ProviderError(`HTTP ${status}: ${message}`, retryable, { status, retryAfterMs: retryable ? parseRetryAfter(e.headers) : undefined });
+    return new ProviderError(`HTTP ${status}: ${message}`, retryable, {
+      status,
+      retryAfterMs: retryable ? parseRetryAfter(e.headers) : undefined,
+    });
   }
   // A stream cut mid-body surfaces as undici's "terminated" or a socket error, not as an SDK class.
   const code = networkCode(err);
   if (code || (err.name === 'TypeError' && /^(terminated|fetch failed)$/.test(err.message))) {
-    return new ProviderError(cleanMessage(`connection error${code ? ` (${code})` : ''}: ${err.message}`), true, { code: code ?? 'connection' });
+    return new ProviderError(cleanMessage(`connection error${code ? ` (${code})` : ''}: ${err.message}`), true, {
+      code: code ?? 'connection',
+    });
   }
   return undefined;
 }

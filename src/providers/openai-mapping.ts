@@ -18,8 +18,11 @@ function textOf(parts: Part[]): string {
 
 function userContent(parts: Part[]): string | ChatCompletionContentPart[] {
   if (parts.every((p) => p.type === 'text')) return textOf(parts);
-  return parts.map((p): ChatCompletionContentPart =>
-    p.type === 'text' ? { type: 'text', text: p.text } : { type: 'image_url', image_url: { url: `data:${p.mediaType};base64,${p.data}` } },
+  return parts.map(
+    (p): ChatCompletionContentPart =>
+      p.type === 'text'
+        ? { type: 'text', text: p.text }
+        : { type: 'image_url', image_url: { url: `data:${p.mediaType};base64,${p.data}` } },
   );
 }
 
@@ -34,7 +37,11 @@ export function toOpenAIMessages(system: string | undefined, messages: Message[]
         role: 'assistant',
         content: text || null,
         ...(m.toolCalls?.length && {
-          tool_calls: m.toolCalls.map((c) => ({ id: c.id, type: 'function' as const, function: { name: names.api(c.name), arguments: c.input || '{}' } })),
+          tool_calls: m.toolCalls.map((c) => ({
+            id: c.id,
+            type: 'function' as const,
+            function: { name: names.api(c.name), arguments: c.input || '{}' },
+          })),
         }),
       });
     } else {
@@ -55,9 +62,23 @@ export function toOpenAITools(specs: ToolSpec[], names: ToolNames): ChatCompleti
 
 // Keywords strict mode rejects; a schema using one is sent non-strict rather than refused by the API.
 const STRICT_UNSUPPORTED = new Set([
-  'allOf', 'not', 'if', 'then', 'else', 'dependentRequired', 'dependentSchemas', 'patternProperties',
-  'unevaluatedProperties', 'unevaluatedItems', 'propertyNames', 'minProperties', 'maxProperties', 'contains',
-  'minContains', 'maxContains', 'uniqueItems',
+  'allOf',
+  'not',
+  'if',
+  'then',
+  'else',
+  'dependentRequired',
+  'dependentSchemas',
+  'patternProperties',
+  'unevaluatedProperties',
+  'unevaluatedItems',
+  'propertyNames',
+  'minProperties',
+  'maxProperties',
+  'contains',
+  'minContains',
+  'maxContains',
+  'uniqueItems',
 ]);
 
 /**
@@ -92,12 +113,17 @@ export function toResponseFormat(schema: JsonSchema): ResponseFormatJSONSchema {
 
 export function toFinishReason(reason: string | null | undefined): FinishReason {
   switch (reason) {
-    case 'stop': return 'stop';
-    case 'length': return 'length';
+    case 'stop':
+      return 'stop';
+    case 'length':
+      return 'length';
     case 'tool_calls':
-    case 'function_call': return 'tool-calls';
-    case 'content_filter': return 'content-filter';
-    default: return 'other';
+    case 'function_call':
+      return 'tool-calls';
+    case 'content_filter':
+      return 'content-filter';
+    default:
+      return 'other';
   }
 }
 
@@ -159,7 +185,7 @@ export class ChunkAccumulator {
   result(): GenerateResult {
     const text = this.text || this.refusal;
     const toolCalls = this.calls
-      .filter((c) => c && c.name)
+      .filter((c) => c?.name)
       .map((c, i) => ({ id: c.id || `call_${i}`, name: this.names.local(c.name), input: c.input }));
     return {
       content: text ? [{ type: 'text', text }] : [],

@@ -12,7 +12,18 @@ import type {
 import { ModelUnavailableError, errorMessage } from '../errors.js';
 import type { ModelConfig } from '../config/types.js';
 import { redact } from '../util/redact.js';
-import type { CallContext, FinishReason, JsonSchema, GenerateRequest, GenerateResult, Message, Part, Provider, ToolCall, ToolSpec } from './types.js';
+import type {
+  CallContext,
+  FinishReason,
+  JsonSchema,
+  GenerateRequest,
+  GenerateResult,
+  Message,
+  Part,
+  Provider,
+  ToolCall,
+  ToolSpec,
+} from './types.js';
 
 /** The protocol requires maxTokens; this is what a request asks for when the entry does not say. */
 export const DEFAULT_SAMPLING_MAX_TOKENS = 1024;
@@ -31,8 +42,10 @@ export function samplingUnavailable(model: ModelConfig, ctx: CallContext, needs:
   const sampling = ctx.clientCapabilities?.sampling;
   if (!sampling) return `this MCP client does not support sampling (the client's own model); ${KEY_HINT}`;
   if (needs.tools && !sampling.tools && !model.toolsOptional) {
-    return 'this MCP client supports sampling but not sampling with tools, and the agent has tools ' +
-      '(set toolsOptional: true on the model to run it without them there)';
+    return (
+      'this MCP client supports sampling but not sampling with tools, and the agent has tools ' +
+      '(set toolsOptional: true on the model to run it without them there)'
+    );
   }
   return undefined;
 }
@@ -79,7 +92,12 @@ export function toSamplingMessages(messages: Message[], toolBlocks: boolean): Sa
   for (const m of messages) {
     if (m.role === 'tool') {
       if (toolBlocks) {
-        results.push({ type: 'tool_result', toolUseId: m.toolCallId, content: m.content.map(toBlock) as ContentBlock[], ...(m.isError && { isError: true }) });
+        results.push({
+          type: 'tool_result',
+          toolUseId: m.toolCallId,
+          content: m.content.map(toBlock) as ContentBlock[],
+          ...(m.isError && { isError: true }),
+        });
       } else {
         results.push({ type: 'text', text: `[${m.toolName} ${m.isError ? 'failed' : 'returned'}: ${partsText(m.content)}]` });
       }
@@ -89,9 +107,11 @@ export function toSamplingMessages(messages: Message[], toolBlocks: boolean): Sa
     const blocks = m.content.filter((p) => p.type !== 'text' || p.text !== '').map(toBlock);
     if (m.role === 'assistant' && m.toolCalls?.length) {
       for (const call of m.toolCalls) {
-        blocks.push(toolBlocks
-          ? { type: 'tool_use', id: call.id, name: call.name, input: inputObject(call.input) }
-          : { type: 'text', text: `[called ${call.name} with ${call.input || '{}'}]` });
+        blocks.push(
+          toolBlocks
+            ? { type: 'tool_use', id: call.id, name: call.name, input: inputObject(call.input) }
+            : { type: 'text', text: `[called ${call.name} with ${call.input || '{}'}]` },
+        );
       }
     }
     out.push(message(m.role, blocks));
@@ -133,7 +153,11 @@ export function toCreateMessageParams(req: GenerateRequest, model: ModelConfig, 
     ...(temperature !== undefined && { temperature }),
     ...(model.stopSequences?.length && { stopSequences: model.stopSequences }),
     ...(tools && {
-      tools: tools.map((t) => ({ name: t.name, ...(t.description !== undefined && { description: t.description }), inputSchema: t.inputSchema as { type: 'object' } })),
+      tools: tools.map((t) => ({
+        name: t.name,
+        ...(t.description !== undefined && { description: t.description }),
+        inputSchema: t.inputSchema as { type: 'object' },
+      })),
       toolChoice: { mode: 'auto' as const },
     }),
     // The schema also travels in _meta, so a client that can ask its model for structured output (our own
@@ -189,7 +213,13 @@ export function fromSamplingMessages(messages: SamplingMessage[]): Message[] {
         toolCalls.push({ id: block.id, name: block.name, input: JSON.stringify(block.input ?? {}) });
       } else if (block.type === 'tool_result') {
         const content = block.content.map(fromBlock).filter((p): p is Part => p !== undefined);
-        out.push({ role: 'tool', toolCallId: block.toolUseId, toolName: toolNames.get(block.toolUseId) ?? '', content, ...(block.isError && { isError: true }) });
+        out.push({
+          role: 'tool',
+          toolCallId: block.toolUseId,
+          toolName: toolNames.get(block.toolUseId) ?? '',
+          content,
+          ...(block.isError && { isError: true }),
+        });
       } else {
         const part = fromBlock(block);
         if (part) parts.push(part);
@@ -202,11 +232,14 @@ export function fromSamplingMessages(messages: SamplingMessage[]): Message[] {
 }
 
 export function fromCreateMessageParams(params: CreateMessageRequestParams, signal: AbortSignal): GenerateRequest {
-  const tools: ToolSpec[] | undefined = params.toolChoice?.mode === 'none' ? undefined : params.tools?.map((t) => ({
-    name: t.name,
-    ...(t.description !== undefined && { description: t.description }),
-    inputSchema: t.inputSchema,
-  }));
+  const tools: ToolSpec[] | undefined =
+    params.toolChoice?.mode === 'none'
+      ? undefined
+      : params.tools?.map((t) => ({
+          name: t.name,
+          ...(t.description !== undefined && { description: t.description }),
+          inputSchema: t.inputSchema,
+        }));
   const meta = params._meta?.[OUTPUT_SCHEMA_META];
   const output = meta && typeof meta === 'object' && !Array.isArray(meta) ? (meta as JsonSchema) : undefined;
   return {
@@ -238,7 +271,12 @@ export function toCreateMessageResult(result: GenerateResult, withTools: boolean
   }
   const blocks: SamplingMessageContentBlock[] = result.content.map(toBlock);
   for (const call of result.toolCalls) blocks.push({ type: 'tool_use', id: call.id, name: call.name, input: inputObject(call.input) });
-  return { role: 'assistant', model: result.model, stopReason: stopReason(result), content: blocks.length ? blocks : [{ type: 'text', text: '' }] };
+  return {
+    role: 'assistant',
+    model: result.model,
+    stopReason: stopReason(result),
+    content: blocks.length ? blocks : [{ type: 'text', text: '' }],
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -248,7 +286,10 @@ export function toCreateMessageResult(result: GenerateResult, withTools: boolean
 function samplingFailure(model: ModelConfig, timeoutMs: number, err: unknown): ModelUnavailableError {
   const code = (err as { code?: unknown }).code;
   if (code === REQUEST_TIMEOUT) {
-    return new ModelUnavailableError(model.name, `the client did not answer the sampling request within ${timeoutMs / 1000}s (raise timeout: on the model)`);
+    return new ModelUnavailableError(
+      model.name,
+      `the client did not answer the sampling request within ${timeoutMs / 1000}s (raise timeout: on the model)`,
+    );
   }
   return new ModelUnavailableError(model.name, `the client's sampling request failed: ${redact(errorMessage(err))}`);
 }

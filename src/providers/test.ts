@@ -26,8 +26,14 @@ function estimateTokens(text: string): number {
 function abortable(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => { signal.removeEventListener('abort', onAbort); resolve(); }, ms);
-    const onAbort = () => { clearTimeout(timer); reject(signal.reason); };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
     signal.addEventListener('abort', onAbort, { once: true });
   });
 }
@@ -69,7 +75,10 @@ export function createProvider(model: ModelConfig): Provider {
         content: text ? [{ type: 'text', text }] : [],
         toolCalls,
         finishReason: toolCalls.length ? 'tool-calls' : 'stop',
-        usage: { inputTokens: estimateTokens(input), outputTokens: estimateTokens(text) + toolCalls.reduce((n, c) => n + estimateTokens(c.input), 0) },
+        usage: {
+          inputTokens: estimateTokens(input),
+          outputTokens: estimateTokens(text) + toolCalls.reduce((n, c) => n + estimateTokens(c.input), 0),
+        },
         model: id,
       };
       return result;
@@ -83,7 +92,11 @@ function fromScripted(reply: Scripted, turn: number): { text: string; toolCalls:
     const e = (reply.error ?? {}) as { status?: number; message?: string; retryAfter?: number };
     const status = e.status ?? 500;
     const retryAfterMs = typeof e.retryAfter === 'number' ? e.retryAfter * 1000 : undefined;
-    throw new ProviderError(`test model error ${status}: ${e.message ?? 'scripted failure'}`, status === 408 || status === 409 || status === 429 || status >= 500, { status, retryAfterMs });
+    throw new ProviderError(
+      `test model error ${status}: ${e.message ?? 'scripted failure'}`,
+      status === 408 || status === 409 || status === 429 || status >= 500,
+      { status, retryAfterMs },
+    );
   }
   if (Array.isArray(reply.toolCalls)) {
     const calls = (reply.toolCalls as { name: string; input?: unknown }[]).map((c, i) => ({

@@ -33,12 +33,14 @@ export interface ServerDeps {
   log: Logger;
 }
 
-const lazyValidator: jsonSchemaValidator = {
+const _lazyValidator: jsonSchemaValidator = {
   getValidator<T>(schema: JsonSchemaType) {
     const validate = compileValidator(schema as Record<string, unknown>);
     return (input: unknown) => {
       const result = validate(input);
-      return result.ok ? { valid: true, data: input as T, errorMessage: undefined } : { valid: false, data: undefined, errorMessage: result.errors.join('; ') };
+      return result.ok
+        ? { valid: true, data: input as T, errorMessage: undefined }
+        : { valid: false, data: undefined, errorMessage: result.errors.join('; ') };
     };
   },
 };
@@ -59,7 +61,11 @@ export function listPrompts(config: Config): Prompt[] {
     name: p.name,
     ...(p.title !== undefined && { title: p.title }),
     ...(p.description !== undefined && { description: p.description }),
-    arguments: p.arguments.map((a) => ({ name: a.name, ...(a.description !== undefined && { description: a.description }), required: a.required })),
+    arguments: p.arguments.map((a) => ({
+      name: a.name,
+      ...(a.description !== undefined && { description: a.description }),
+      required: a.required,
+    })),
   }));
 }
 
@@ -100,12 +106,15 @@ export function buildServer(deps: ServerDeps): Server {
     const progress = new ProgressReporter(
       token === undefined
         ? undefined
-        : (update) => void extra.sendNotification({ method: 'notifications/progress', params: { progressToken: token, ...update } }).catch(() => {}),
+        : (update) =>
+            void extra.sendNotification({ method: 'notifications/progress', params: { progressToken: token, ...update } }).catch(() => {}),
     );
     const mirror: LogSink = {
       wants: (level) => clientLevel !== undefined && levelRank(level) >= levelRank(clientLevel),
       write: ({ level, msg, fields }: LogRecord) =>
-        void extra.sendNotification({ method: 'notifications/message', params: { level, logger: 'agent-mcp', data: { msg, ...fields } } }).catch(() => {}),
+        void extra
+          .sendNotification({ method: 'notifications/message', params: { level, logger: 'agent-mcp', data: { msg, ...fields } } })
+          .catch(() => {}),
     };
     try {
       const outcome = await deps.runner.call(name, request.params.arguments ?? {}, {
@@ -136,7 +145,10 @@ export function buildServer(deps: ServerDeps): Server {
     const args = request.params.arguments ?? {};
     const missing = prompt.arguments.filter((a) => a.required && (args[a.name] === undefined || args[a.name] === ''));
     if (missing.length) {
-      throw new ProtocolError(ErrorCode.InvalidParams, `Missing required argument${missing.length > 1 ? 's' : ''} for prompt ${prompt.name}: ${missing.map((a) => a.name).join(', ')}`);
+      throw new ProtocolError(
+        ErrorCode.InvalidParams,
+        `Missing required argument${missing.length > 1 ? 's' : ''} for prompt ${prompt.name}: ${missing.map((a) => a.name).join(', ')}`,
+      );
     }
     return {
       ...(prompt.description !== undefined && { description: prompt.description }),

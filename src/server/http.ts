@@ -106,7 +106,9 @@ export async function startHttpServer(deps: ServerDeps, options: HttpOptions, lo
       return replyError(res, 400, CODES.serverError, 'Bad Request: Mcp-Session-Id header is required');
     }
     if (endpoints.full) {
-      return replyError(res, 503, CODES.serverError, `Service Unavailable: too many sessions (at most ${options.maxSessions})`, { 'Retry-After': 5 });
+      return replyError(res, 503, CODES.serverError, `Service Unavailable: too many sessions (at most ${options.maxSessions})`, {
+        'Retry-After': 5,
+      });
     }
     const endpoint = await endpoints.create();
     try {
@@ -124,15 +126,24 @@ export async function startHttpServer(deps: ServerDeps, options: HttpOptions, lo
   }
 
   function health(req: IncomingMessage, res: ServerResponse): void {
-    if (req.method !== 'GET' && req.method !== 'HEAD') return replyError(res, 405, CODES.serverError, 'Method not allowed.', { Allow: 'GET' });
-    replyJson(res, stopping ? 503 : 200, { status: stopping ? 'stopping' : 'ok', sessions: endpoints.sessionCount, inflight: endpoints.inflightCount });
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      replyError(res, 405, CODES.serverError, 'Method not allowed.', { Allow: 'GET' });
+      return;
+    }
+    replyJson(res, stopping ? 503 : 200, {
+      status: stopping ? 'stopping' : 'ok',
+      sessions: endpoints.sessionCount,
+      inflight: endpoints.inflightCount,
+    });
   }
 
   const server = createServer(handler);
   await listen(server, options.host, options.port);
   const url = urlOf(server.address() as AddressInfo, options);
   if (!isLoopback(options.host) && !guard.requiresToken) {
-    log.warn(`listening on ${options.host}, beyond this machine, without a token: anyone who can reach the port can call the tools (set --auth-token or AGENT_MCP_TOKEN)`);
+    log.warn(
+      `listening on ${options.host}, beyond this machine, without a token: anyone who can reach the port can call the tools (set --auth-token or AGENT_MCP_TOKEN)`,
+    );
   }
   noteStatelessLimits(deps.runner.current, options, log);
 
@@ -166,7 +177,13 @@ async function readPost(req: IncomingMessage, res: ServerResponse, limit: number
   if (!read.ok) {
     if (read.tooLarge) {
       // Not drained: the rest is still on the wire, so this connection cannot carry another request.
-      replyError(res, 413, CODES.serverError, `Payload Too Large: Request body must not exceed ${limit} bytes`, read.drained ? {} : { Connection: 'close' });
+      replyError(
+        res,
+        413,
+        CODES.serverError,
+        `Payload Too Large: Request body must not exceed ${limit} bytes`,
+        read.drained ? {} : { Connection: 'close' },
+      );
     } else if (!res.destroyed) {
       replyError(res, 400, CODES.parseError, 'Parse error: the request body could not be read');
     }

@@ -12,7 +12,12 @@ export function escapeXmlText(text: string): string {
 
 /** Attribute values also escape quotes, and whitespace a parser would otherwise normalize to spaces. */
 export function escapeXmlAttr(text: string): string {
-  return escapeXmlText(text).replace(/"/g, '&quot;').replace(/'/g, '&apos;').replace(/\n/g, '&#10;').replace(/\r/g, '&#13;').replace(/\t/g, '&#9;');
+  return escapeXmlText(text)
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;')
+    .replace(/\n/g, '&#10;')
+    .replace(/\r/g, '&#13;')
+    .replace(/\t/g, '&#9;');
 }
 
 const seconds = (ms: number) => (ms / 1000).toFixed(3);

@@ -80,7 +80,10 @@ export class Reporter {
     if (lines.length) this.out.write(lines.map((l) => `${l}\n`).join(''));
     if (!this.running.size) return;
     const finished = this.outcomes.filter(Boolean).length;
-    const names = [...this.running].sort((a, b) => a - b).map((i) => this.cases[i]!.label).join(', ');
+    const names = [...this.running]
+      .sort((a, b) => a - b)
+      .map((i) => this.cases[i]!.label)
+      .join(', ');
     const width = Math.max(20, (this.out.columns || 80) - 1);
     let status = `running ${finished}/${this.cases.length}: ${names}`;
     if (status.length > width) status = `${status.slice(0, width - 1)}…`;

@@ -42,7 +42,10 @@ export function schemaProblem(schema: JsonSchema): { path: string[]; message: st
   // The meta-schema reports one mistake several ways (enum, type, anyOf): the first says it best.
   const e = (validator.errors ?? [])[0];
   if (!e) return { path: [], message: 'invalid' };
-  const path = e.instancePath.split('/').slice(1).map((seg) => seg.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const path = e.instancePath
+    .split('/')
+    .slice(1)
+    .map((seg) => seg.replace(/~1/g, '/').replace(/~0/g, '~'));
   return { path, message: describeErrors([e], '')[0]!.replace(/^[^:]*: /, '') };
 }
 
@@ -59,7 +62,14 @@ export function quickSchemaProblem(schema: unknown, path: string[] = []): { path
   if (s.type !== undefined) {
     const types = Array.isArray(s.type) ? s.type : [s.type];
     const bad = types.find((t) => typeof t !== 'string' || !TYPES.has(t));
-    if (bad !== undefined) return { path: [...path, 'type'], message: `must be one of ${[...TYPES].map((t) => JSON.stringify(t)).sort().join(', ')}` };
+    if (bad !== undefined)
+      return {
+        path: [...path, 'type'],
+        message: `must be one of ${[...TYPES]
+          .map((t) => JSON.stringify(t))
+          .sort()
+          .join(', ')}`,
+      };
   }
   if (s.required !== undefined && (!Array.isArray(s.required) || s.required.some((r) => typeof r !== 'string'))) {
     return { path: [...path, 'required'], message: 'must be a list of property names' };
@@ -112,7 +122,9 @@ function describeErrors(errors: ErrorObject[], root: string): string[] {
     } else if (e.keyword === 'additionalProperties') {
       out.add(`${prefix}unknown property "${(e.params as { additionalProperty: string }).additionalProperty}"`);
     } else if (e.keyword === 'enum') {
-      out.add(`${prefix}must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`);
+      out.add(
+        `${prefix}must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`,
+      );
     } else {
       out.add(`${prefix}${e.message ?? 'is invalid'}`);
     }
@@ -129,7 +141,13 @@ export function minimalInstance(schema: unknown, root: unknown = schema, depth =
   if ('default' in s) return s.default;
   if (Array.isArray(s.examples) && s.examples.length) return s.examples[0];
   if (typeof s.$ref === 'string' && s.$ref.startsWith('#/')) {
-    const target = s.$ref.slice(2).split('/').reduce<unknown>((node, key) => (node as Record<string, unknown>)?.[decodeURIComponent(key.replace(/~1/g, '/').replace(/~0/g, '~'))], root);
+    const target = s.$ref
+      .slice(2)
+      .split('/')
+      .reduce<unknown>(
+        (node, key) => (node as Record<string, unknown>)?.[decodeURIComponent(key.replace(/~1/g, '/').replace(/~0/g, '~'))],
+        root,
+      );
     return minimalInstance(target, root, depth + 1);
   }
   for (const key of ['anyOf', 'oneOf'] as const) {
@@ -142,7 +160,13 @@ export function minimalInstance(schema: unknown, root: unknown = schema, depth =
   switch (type) {
     case 'string': {
       const min = typeof s.minLength === 'number' ? s.minLength : 0;
-      const fmt: Record<string, string> = { email: 'a@example.com', uri: 'https://example.com', 'date-time': '2026-01-01T00:00:00Z', date: '2026-01-01', uuid: '00000000-0000-4000-8000-000000000000' };
+      const fmt: Record<string, string> = {
+        email: 'a@example.com',
+        uri: 'https://example.com',
+        'date-time': '2026-01-01T00:00:00Z',
+        date: '2026-01-01',
+        uuid: '00000000-0000-4000-8000-000000000000',
+      };
       const base = typeof s.format === 'string' && fmt[s.format] ? fmt[s.format]! : 'text';
       return base.length >= min ? base : base.padEnd(min, 'x');
     }
@@ -159,7 +183,6 @@ export function minimalInstance(schema: unknown, root: unknown = schema, depth =
       const n = typeof s.minItems === 'number' ? s.minItems : 0;
       return Array.from({ length: n }, () => minimalInstance(s.items, root, depth + 1));
     }
-    case 'object':
     default: {
       if (type === undefined && !s.properties) return null;
       const out: Record<string, unknown> = {};

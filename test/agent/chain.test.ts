@@ -5,10 +5,22 @@ import { backoffDelay } from '../../src/agent/chain.ts';
 import { connectStdio, writeConfig } from '../helpers/cli.ts';
 
 test('backoff: exponential with equal jitter, capped; Retry-After wins, also capped', () => {
-  assert.equal(backoffDelay(0, undefined, () => 0), 250);
-  assert.equal(backoffDelay(0, undefined, () => 1), 500);
-  assert.equal(backoffDelay(3, undefined, () => 1), 4000);
-  assert.equal(backoffDelay(20, undefined, () => 1), 30_000);
+  assert.equal(
+    backoffDelay(0, undefined, () => 0),
+    250,
+  );
+  assert.equal(
+    backoffDelay(0, undefined, () => 1),
+    500,
+  );
+  assert.equal(
+    backoffDelay(3, undefined, () => 1),
+    4000,
+  );
+  assert.equal(
+    backoffDelay(20, undefined, () => 1),
+    30_000,
+  );
   assert.equal(backoffDelay(0, 1200), 1200);
   assert.equal(backoffDelay(5, 0), 0);
   assert.equal(backoffDelay(0, 3_600_000), 30_000);

@@ -10,16 +10,29 @@ test('text deltas are batched to one notification per interval; steps flush what
   const p = new ProgressReporter((u) => seen.push(u), { intervalMs: 50, heartbeatMs: 60_000 });
   p.step('step 1/10: thinking');
   for (const d of ['a', 'b', 'c']) p.text(d);
-  assert.deepEqual(seen.map((u) => u.message), ['step 1/10: thinking']);
+  assert.deepEqual(
+    seen.map((u) => u.message),
+    ['step 1/10: thinking'],
+  );
   await sleep(80);
-  assert.deepEqual(seen.map((u) => u.message), ['step 1/10: thinking', 'abc']);
+  assert.deepEqual(
+    seen.map((u) => u.message),
+    ['step 1/10: thinking', 'abc'],
+  );
   p.text('d');
   p.step('step 2/10: calling rhyme');
   p.close();
   p.text('late');
   p.step('late step');
-  assert.deepEqual(seen.map((u) => u.message), ['step 1/10: thinking', 'abc', 'd', 'step 2/10: calling rhyme']);
-  assert.deepEqual(seen.map((u) => u.progress), [1, 2, 3, 4], 'progress only increases');
+  assert.deepEqual(
+    seen.map((u) => u.message),
+    ['step 1/10: thinking', 'abc', 'd', 'step 2/10: calling rhyme'],
+  );
+  assert.deepEqual(
+    seen.map((u) => u.progress),
+    [1, 2, 3, 4],
+    'progress only increases',
+  );
 });
 
 test('a silent model still produces a heartbeat naming the step, until the call is closed', async () => {

@@ -34,6 +34,10 @@ test('syntax errors carry their offset', () => {
     ['ab {{x', '"{{" without a matching "}}"', 3],
   ];
   for (const [source, message, offset] of cases) {
-    assert.throws(() => parseTemplate(source), (err: unknown) => err instanceof TemplateSyntaxError && err.message === message && err.offset === offset, source);
+    assert.throws(
+      () => parseTemplate(source),
+      (err: unknown) => err instanceof TemplateSyntaxError && err.message === message && err.offset === offset,
+      source,
+    );
   }
 });

@@ -85,7 +85,9 @@ test('call exit codes: a failed tool is 1, bad usage is 2', async () => {
 });
 
 test('validate prints a summary, and warnings do not fail it', async () => {
-  const file = writeConfig('models:\n  gpt: { provider: openai, model: gpt-4.1-mini }\ndefaults: { model: [gpt, test] }\ntools:\n  a: { prompt: hi }\n  b: { prompt: ho }\n');
+  const file = writeConfig(
+    'models:\n  gpt: { provider: openai, model: gpt-4.1-mini }\ndefaults: { model: [gpt, test] }\ntools:\n  a: { prompt: hi }\n  b: { prompt: ho }\n',
+  );
   const run = await runCli(['validate', file]);
   assert.equal(run.stdout, 'ok: 2 tools, 0 prompts, 2 models\n');
   assert.equal(run.stderr, `${file}:2:8: models.gpt: OPENAI_API_KEY is not set; model gpt is unavailable until it is (warning)\n`);
@@ -93,9 +95,12 @@ test('validate prints a summary, and warnings do not fail it', async () => {
 });
 
 test('${VAR} reads the environment and a .env beside the file', async () => {
-  const file = writeConfig('server:\n  name: "${SERVER_NAME:-fallback}"\n  version: ${FROM_DOTENV}\ndefaults: { model: test }\ntools:\n  a: { prompt: "hi $${literal}" }\n', {
-    '.env': 'FROM_DOTENV=9.9.9\n',
-  });
+  const file = writeConfig(
+    'server:\n  name: "${SERVER_NAME:-fallback}"\n  version: ${FROM_DOTENV}\ndefaults: { model: test }\ntools:\n  a: { prompt: "hi $${literal}" }\n',
+    {
+      '.env': 'FROM_DOTENV=9.9.9\n',
+    },
+  );
   const run = await runCli(['call', '-c', file, 'a', '--output', 'json']);
   assert.equal(run.code, 0, run.stderr);
   assert.equal(JSON.parse(run.stdout).content[0].text, 'test model received: hi ${literal}');
@@ -131,7 +136,10 @@ test('call gives up after --timeout with a plain message, exit 1', async () => {
 test('a --timeout a Node timer cannot hold (zero, or over 24 days) is bad usage, not an instant timeout', async () => {
   for (const value of ['0', '9999999h']) {
     const run = await runCli(['call', '-c', FILE, 'poet', 'theme=socks', '--timeout', value]);
-    assert.equal(run.stderr, `error: option '--timeout <duration>' argument '${value}' is invalid. not a duration from 1ms to 24 days: ${value === '0' ? '0' : `"${value}"`}\n(run with --help for usage)\n`);
+    assert.equal(
+      run.stderr,
+      `error: option '--timeout <duration>' argument '${value}' is invalid. not a duration from 1ms to 24 days: ${value === '0' ? '0' : `"${value}"`}\n(run with --help for usage)\n`,
+    );
     assert.equal(run.code, 2);
   }
 });

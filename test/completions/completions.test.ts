@@ -27,7 +27,8 @@ test('prompt arguments complete from their complete: list: case-insensitive pref
   try {
     const { client } = server;
     assert.deepEqual(client.getServerCapabilities()?.completions, {});
-    const ask = (name: string, value: string, prompt = 'rhyme') => client.complete({ ref: { type: 'ref/prompt', name: prompt }, argument: { name, value } });
+    const ask = (name: string, value: string, prompt = 'rhyme') =>
+      client.complete({ ref: { type: 'ref/prompt', name: prompt }, argument: { name, value } });
 
     assert.deepEqual((await ask('theme', 'SO')).completion, { values: ['socks', 'Sockets'], total: 2, hasMore: false });
     assert.deepEqual((await ask('theme', '')).completion, { values: ['socks', 'Sockets', 'shoes', 'hats'], total: 4, hasMore: false });

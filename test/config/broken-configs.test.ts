@@ -89,7 +89,9 @@ const cases: { name: string; yaml: string; expect: string[]; env?: Record<string
   {
     name: 'an invalid JSON Schema',
     yaml: 'tools:\n  poet:\n    model: test\n    prompt: hi\n    input:\n      n: { type: integr }\n',
-    expect: ['6:18: tools.poet.input.n.type: not valid JSON Schema: must be one of "array", "boolean", "integer", "null", "number", "object", "string"'],
+    expect: [
+      '6:18: tools.poet.input.n.type: not valid JSON Schema: must be one of "array", "boolean", "integer", "null", "number", "object", "string"',
+    ],
   },
   {
     name: 'a duration a Node timer cannot hold (it would fire at once)',

@@ -154,7 +154,7 @@ export function pieces(text: string): string[] {
 
 /** The credential the client sent, as the API would see it. */
 export function authOf(request: RecordedRequest): string {
-  return String(request.headers['authorization'] ?? request.headers['x-api-key'] ?? '');
+  return String(request.headers.authorization ?? request.headers['x-api-key'] ?? '');
 }
 
 export function inputJson(input: unknown): string {

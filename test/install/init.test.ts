@@ -13,7 +13,10 @@ test('init writes a starter that validates and whose tools answer offline, with 
   const dir = tempDir();
   const r = await runCli(['init'], { cwd: dir });
   assert.equal(r.code, 0, r.stderr);
-  assert.equal(r.stdout, 'Created agents.yaml: 2 tools (summarize, triage) and 1 prompt (review). They answer offline until a key is set.\nNext: agent-mcp validate agents.yaml, then agent-mcp install <client> agents.yaml (claude-desktop, cursor, vscode, claude-code)\n');
+  assert.equal(
+    r.stdout,
+    'Created agents.yaml: 2 tools (summarize, triage) and 1 prompt (review). They answer offline until a key is set.\nNext: agent-mcp validate agents.yaml, then agent-mcp install <client> agents.yaml (claude-desktop, cursor, vscode, claude-code)\n',
+  );
   const text = readFileSync(join(dir, 'agents.yaml'), 'utf8');
   assert.equal(text.split('\n')[0], `# yaml-language-server: $schema=https://unpkg.com/agent-mcp@${VERSION}/schema/agents.schema.json`);
 
@@ -53,7 +56,10 @@ test('init FILE: another name, in a new folder; the commands in its header name 
   const r = await runCli(['init', 'agents/review bot.yaml'], { cwd: dir });
   assert.equal(r.code, 0, r.stderr);
   const text = readFileSync(join(dir, 'agents/review bot.yaml'), 'utf8');
-  assert.ok(text.includes("\n#   agent-mcp validate 'review bot.yaml'\n#   agent-mcp call -c 'review bot.yaml' summarize"), text.slice(0, 600));
+  assert.ok(
+    text.includes("\n#   agent-mcp validate 'review bot.yaml'\n#   agent-mcp call -c 'review bot.yaml' summarize"),
+    text.slice(0, 600),
+  );
   const v = await runCli(['validate', 'agents/review bot.yaml'], { cwd: dir });
   assert.equal(v.code, 0, v.stderr);
 });
@@ -65,10 +71,16 @@ test('the $schema comment points at the schema installed in node_modules (relati
   mkdirSync(join(dir, 'config'));
   const top = await runCli(['init'], { cwd: dir });
   assert.equal(top.code, 0, top.stderr);
-  assert.equal(readFileSync(join(dir, 'agents.yaml'), 'utf8').split('\n')[0], '# yaml-language-server: $schema=./node_modules/agent-mcp/schema/agents.schema.json');
+  assert.equal(
+    readFileSync(join(dir, 'agents.yaml'), 'utf8').split('\n')[0],
+    '# yaml-language-server: $schema=./node_modules/agent-mcp/schema/agents.schema.json',
+  );
   const nested = await runCli(['init', 'config/agents.yaml'], { cwd: dir });
   assert.equal(nested.code, 0, nested.stderr);
-  assert.equal(readFileSync(join(dir, 'config/agents.yaml'), 'utf8').split('\n')[0], '# yaml-language-server: $schema=../node_modules/agent-mcp/schema/agents.schema.json');
+  assert.equal(
+    readFileSync(join(dir, 'config/agents.yaml'), 'utf8').split('\n')[0],
+    '# yaml-language-server: $schema=../node_modules/agent-mcp/schema/agents.schema.json',
+  );
 });
 
 test('inside an agent-mcp checkout, the $schema comment points at its schema/ folder', async () => {
@@ -78,5 +90,8 @@ test('inside an agent-mcp checkout, the $schema comment points at its schema/ fo
   writeFileSync(join(dir, 'schema/agents.schema.json'), '{}');
   const r = await runCli(['init', 'examples/new.yaml'], { cwd: dir });
   assert.equal(r.code, 0, r.stderr);
-  assert.equal(readFileSync(join(dir, 'examples/new.yaml'), 'utf8').split('\n')[0], '# yaml-language-server: $schema=../schema/agents.schema.json');
+  assert.equal(
+    readFileSync(join(dir, 'examples/new.yaml'), 'utf8').split('\n')[0],
+    '# yaml-language-server: $schema=../schema/agents.schema.json',
+  );
 });

@@ -1,7 +1,18 @@
 // `agent-mcp install`: each client against a temporary HOME or project folder that already holds other entries.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, symlinkSync, lstatSync, statSync, chmodSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  symlinkSync,
+  lstatSync,
+  statSync,
+  chmodSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { BIN, ROOT, cleanEnv, runCli, writeConfig } from '../helpers/cli.ts';
@@ -43,7 +54,10 @@ const read = (path: string) => JSON.parse(readFileSync(path, 'utf8')) as Record<
 const npxEntry = (file: string) => ({ command: 'npx', args: ['-y', SPEC, 'serve', file] });
 const EXISTING = {
   globalShortcut: 'Alt+Space',
-  mcpServers: { files: { command: 'npx', args: ['-y', '@modelcontextprotocol/server-filesystem', '/tmp'] }, git: { command: 'uvx', args: ['mcp-server-git'] } },
+  mcpServers: {
+    files: { command: 'npx', args: ['-y', '@modelcontextprotocol/server-filesystem', '/tmp'] },
+    git: { command: 'uvx', args: ['mcp-server-git'] },
+  },
 };
 
 test('claude-desktop on Linux: merged into ~/.config/Claude, other servers and keys kept, a backup of the old file', async () => {
@@ -82,7 +96,8 @@ test('claude-desktop: each OS its own location (macOS Library, Windows %APPDATA%
     assert.ok(r.stdout.startsWith(`Added server "poet-server" in Claude Desktop: ${path}\nIt runs: `), r.stdout);
     const servers = read(path).mcpServers as Record<string, { command: string; args: string[] }>;
     // Windows clients spawn without a shell: npx (a .cmd there) goes through cmd /c.
-    const expected = extra.AGENT_MCP_PLATFORM === 'win32' ? { command: 'cmd', args: ['/c', 'npx', '-y', SPEC, 'serve', file] } : npxEntry(file);
+    const expected =
+      extra.AGENT_MCP_PLATFORM === 'win32' ? { command: 'cmd', args: ['/c', 'npx', '-y', SPEC, 'serve', file] } : npxEntry(file);
     assert.deepEqual(servers, { 'poet-server': expected });
     assert.equal(existsSync(`${path}.bak`), false);
   }
@@ -97,7 +112,10 @@ test('an entry of the same name: exit 2 and nothing changed without --force; rep
   const refused = await runCli(['install', 'claude-desktop', file], { env, cwd: project });
   assert.equal(refused.code, 2);
   assert.equal(refused.stdout, '');
-  assert.equal(refused.stderr, `${path} already has a server named "poet-server"; nothing was changed. Use --force to replace it, or --name to add this one under another name.\n`);
+  assert.equal(
+    refused.stderr,
+    `${path} already has a server named "poet-server"; nothing was changed. Use --force to replace it, or --name to add this one under another name.\n`,
+  );
   assert.equal(readFileSync(path, 'utf8'), before);
   assert.equal(existsSync(`${path}.bak`), false);
 
@@ -125,7 +143,10 @@ test('--print shows the resulting file on stdout and writes nothing (not even a 
   const before = write(path, EXISTING);
   const r = await runCli(['install', 'claude-desktop', file, '--print'], { env, cwd: project });
   assert.equal(r.code, 0, r.stderr);
-  assert.equal(r.stdout, JSON.stringify({ ...EXISTING, mcpServers: { ...EXISTING.mcpServers, 'poet-server': npxEntry(file) } }, null, 2) + '\n');
+  assert.equal(
+    r.stdout,
+    JSON.stringify({ ...EXISTING, mcpServers: { ...EXISTING.mcpServers, 'poet-server': npxEntry(file) } }, null, 2) + '\n',
+  );
   assert.equal(r.stderr.split('\n')[0], `(--print: ${path} was not changed)`);
   assert.equal(readFileSync(path, 'utf8'), before);
   assert.equal(existsSync(`${path}.bak`), false);
@@ -164,7 +185,9 @@ tools:
 
   const withEnv = await runCli(['install', 'cursor', file, '--with-env', '--force'], { env, cwd: project });
   assert.equal(withEnv.code, 0, withEnv.stderr);
-  assert.deepEqual(read(path), { mcpServers: { 'env-server': { ...npxEntry(file), env: { GATEWAY_KEY: 'gk-value-1', OPENAI_API_KEY: 'sk-openai-value' } } } });
+  assert.deepEqual(read(path), {
+    mcpServers: { 'env-server': { ...npxEntry(file), env: { GATEWAY_KEY: 'gk-value-1', OPENAI_API_KEY: 'sk-openai-value' } } },
+  });
   void home;
 });
 
@@ -185,10 +208,15 @@ test('a variable the file needs but this shell lacks does not stop the install: 
   assert.equal(r.code, 0, r.stderr);
   const path = join(project, '.cursor/mcp.json');
   assert.deepEqual(read(path), { mcpServers: { 'agent-mcp': npxEntry(file) } }); // no empty env block
-  assert.ok(r.stdout.includes(`Environment variables the file uses: MISSING_KEY\n  not set in this shell: MISSING_KEY (set and rerun with --with-env, or add them under "env" in ${path})\n`), r.stdout);
+  assert.ok(
+    r.stdout.includes(
+      `Environment variables the file uses: MISSING_KEY\n  not set in this shell: MISSING_KEY (set and rerun with --with-env, or add them under "env" in ${path})\n`,
+    ),
+    r.stdout,
+  );
 });
 
-test('cursor: the project\'s .cursor/mcp.json, or ~/.cursor/mcp.json with --global', async () => {
+test("cursor: the project's .cursor/mcp.json, or ~/.cursor/mcp.json with --global", async () => {
   const { home, project, file, env } = setup();
   const local = join(project, '.cursor/mcp.json');
   write(local, { mcpServers: { other: { url: 'http://127.0.0.1:9/mcp' } } });
@@ -209,11 +237,16 @@ test('vscode: .vscode/mcp.json in its own "servers" format, inputs kept; the use
   write(path, { inputs, servers: { other: { type: 'http', url: 'https://example.com/mcp' } } });
   const r = await runCli(['install', 'vscode', file], { env, cwd: project });
   assert.equal(r.code, 0, r.stderr);
-  assert.deepEqual(read(path), { inputs, servers: { other: { type: 'http', url: 'https://example.com/mcp' }, 'poet-server': { type: 'stdio', ...npxEntry(file) } } });
+  assert.deepEqual(read(path), {
+    inputs,
+    servers: { other: { type: 'http', url: 'https://example.com/mcp' }, 'poet-server': { type: 'stdio', ...npxEntry(file) } },
+  });
 
   const g = await runCli(['install', 'vscode', file, '--global'], { env: { ...env, AGENT_MCP_PLATFORM: 'darwin' }, cwd: project });
   assert.equal(g.code, 0, g.stderr);
-  assert.deepEqual(read(join(home, 'Library/Application Support/Code/User/mcp.json')), { servers: { 'poet-server': { type: 'stdio', ...npxEntry(file) } } });
+  assert.deepEqual(read(join(home, 'Library/Application Support/Code/User/mcp.json')), {
+    servers: { 'poet-server': { type: 'stdio', ...npxEntry(file) } },
+  });
 });
 
 test('claude-code: prints the `claude mcp add` command (scope, -e with --with-env) and writes nothing', async () => {
@@ -228,7 +261,10 @@ test('claude-code: prints the `claude mcp add` command (scope, -e with --with-en
   );
   const g = await runCli(['install', 'claude-code', file, '--global', '--with-env', '--name', 'my poet'], { env, cwd: project });
   assert.equal(g.code, 0, g.stderr);
-  assert.equal(g.stdout, `claude mcp add --transport stdio --scope user -e 'ANTHROPIC_API_KEY=sk-ant it'\\''s' 'my poet' -- npx -y ${SPEC} serve ${file}\n`);
+  assert.equal(
+    g.stdout,
+    `claude mcp add --transport stdio --scope user -e 'ANTHROPIC_API_KEY=sk-ant it'\\''s' 'my poet' -- npx -y ${SPEC} serve ${file}\n`,
+  );
   assert.equal(existsSync(join(home, '.claude.json')), false);
   assert.equal(existsSync(join(project, '.mcp.json')), false);
 });
@@ -237,7 +273,9 @@ test('--no-npx: this node and this agent-mcp by absolute path', async () => {
   const { project, file, env } = setup();
   const r = await runCli(['install', 'cursor', file, '--no-npx', '--print'], { env, cwd: project });
   assert.equal(r.code, 0, r.stderr);
-  assert.deepEqual(JSON.parse(r.stdout), { mcpServers: { 'poet-server': { command: process.execPath, args: [realpathSync(BIN), 'serve', file] } } });
+  assert.deepEqual(JSON.parse(r.stdout), {
+    mcpServers: { 'poet-server': { command: process.execPath, args: [realpathSync(BIN), 'serve', file] } },
+  });
 });
 
 test('a relative file is written as an absolute path', async () => {
@@ -293,5 +331,10 @@ test('an invalid agents file is never installed: located errors, exit 2', async 
 test('bad usage: an unknown client, exit 2', async () => {
   const r = await runCli(['install', 'emacs'], { env: cleanEnv() });
   assert.equal(r.code, 2);
-  assert.ok(r.stderr.startsWith("error: command-argument value 'emacs' is invalid for argument 'client'. Allowed choices are claude-desktop, cursor, vscode, claude-code.\n"), r.stderr);
+  assert.ok(
+    r.stderr.startsWith(
+      "error: command-argument value 'emacs' is invalid for argument 'client'. Allowed choices are claude-desktop, cursor, vscode, claude-code.\n",
+    ),
+    r.stderr,
+  );
 });

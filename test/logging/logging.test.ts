@@ -73,7 +73,9 @@ test('at info only the finish line; at warning only failures; never anything bel
     await client.setLoggingLevel('info');
     await client.callTool({ name: 'poet', arguments: { theme: 'socks' } });
     await settle();
-    assert.deepEqual(seen.map(stable), [{ level: 'info', msg: 'call', fields: { tool: 'poet', model: 'offline', steps: 1, status: 'ok' } }]);
+    assert.deepEqual(seen.map(stable), [
+      { level: 'info', msg: 'call', fields: { tool: 'poet', model: 'offline', steps: 1, status: 'ok' } },
+    ]);
 
     seen.length = 0;
     await client.setLoggingLevel('warning');
@@ -81,7 +83,11 @@ test('at info only the finish line; at warning only failures; never anything bel
     await client.callTool({ name: 'failing', arguments: {} });
     await settle();
     assert.deepEqual(seen.map(stable), [
-      { level: 'warning', msg: 'call failing failed: broken: test model error 400: bad request', fields: { tool: 'failing', model: 'broken', steps: 1, status: 'error' } },
+      {
+        level: 'warning',
+        msg: 'call failing failed: broken: test model error 400: bad request',
+        fields: { tool: 'failing', model: 'broken', steps: 1, status: 'error' },
+      },
     ]);
 
     seen.length = 0;
@@ -107,12 +113,22 @@ test('--log-format json: every stderr line is a JSON object, calls and config pr
   const records = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
   assert.ok(records.every((r) => typeof r.time === 'string' && typeof r.level === 'string' && typeof r.msg === 'string'));
   const msgs = records.map((r) => r.msg);
-  for (const msg of ['call started', 'model chosen', 'model answered', 'call', 'call failing failed: broken: test model error 400: bad request']) assert.ok(msgs.includes(msg), msg);
+  for (const msg of [
+    'call started',
+    'model chosen',
+    'model answered',
+    'call',
+    'call failing failed: broken: test model error 400: bad request',
+  ])
+    assert.ok(msgs.includes(msg), msg);
 
   const bad = writeConfig('tools:\n  poet:\n    promt: hi\n');
   const run = await runCli(['serve', bad, '--log-format', 'json']);
   assert.equal(run.code, 2);
-  const problems = run.stderr.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  const problems = run.stderr
+    .trimEnd()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
   assert.deepEqual(
     problems.map(({ time, ...r }) => (void time, r)),
     [

@@ -51,7 +51,9 @@ before(async () => {
   await anthropic.start();
   await spare.start();
   // The test key is planted for both providers; the fakes take any key.
-  server = await connectStdio(writeConfig(config()), { env: cleanEnv({ OPENAI_API_KEY: 'sk-test-loop-1234567', ANTHROPIC_API_KEY: 'sk-test-loop-1234567' }) });
+  server = await connectStdio(writeConfig(config()), {
+    env: cleanEnv({ OPENAI_API_KEY: 'sk-test-loop-1234567', ANTHROPIC_API_KEY: 'sk-test-loop-1234567' }),
+  });
 });
 
 after(async () => {
@@ -110,7 +112,9 @@ test('maxSteps ends the call with an error naming the limit', async () => {
   openai.reply({ toolCalls: [{ name: 'help', input: {} }] }, { toolCalls: [{ name: 'help', input: {} }] });
   const result = await call('looper');
   assert.equal(result.isError, true);
-  assert.deepEqual(result.content, [{ type: 'text', text: 'maxSteps: the agent used all 2 steps without finishing (raise maxSteps on the tool)' }]);
+  assert.deepEqual(result.content, [
+    { type: 'text', text: 'maxSteps: the agent used all 2 steps without finishing (raise maxSteps on the tool)' },
+  ]);
   assert.equal(openai.requests.length - first, 2);
   const second = openai.requests[first + 1]!.body.messages as { role: string; content: unknown }[];
   assert.deepEqual(second[2], { role: 'tool', tool_call_id: 'call_' + (first + 1) + '_0', content: 'helped' });

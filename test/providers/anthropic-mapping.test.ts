@@ -2,19 +2,49 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Message as AnthropicMessage, RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages/messages';
-import { EventAccumulator, fromMessage, toAnthropicMessages, toAnthropicTools, toFinishReason, toToolChoice, toUsage, toolNames } from '../../src/providers/anthropic-mapping.ts';
+import {
+  EventAccumulator,
+  fromMessage,
+  toAnthropicMessages,
+  toAnthropicTools,
+  toFinishReason,
+  toToolChoice,
+  toUsage,
+  toolNames,
+} from '../../src/providers/anthropic-mapping.ts';
 import { requestBody } from '../../src/providers/anthropic.ts';
 import type { Message, ToolSpec } from '../../src/providers/types.ts';
 
 const schema = { type: 'object', properties: { q: { type: 'string' } }, required: ['q'] };
-const specs: ToolSpec[] = [{ name: 'notes.search', description: 'Search notes', inputSchema: schema }, { name: 'final_answer', inputSchema: schema }];
-const output = { $schema: 'https://json-schema.org/draft/2020-12/schema', type: 'object', properties: { title: { type: 'string' } }, required: ['title'] };
+const specs: ToolSpec[] = [
+  { name: 'notes.search', description: 'Search notes', inputSchema: schema },
+  { name: 'final_answer', inputSchema: schema },
+];
+const output = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  type: 'object',
+  properties: { title: { type: 'string' } },
+  required: ['title'],
+};
 
 test('messages: user blocks, assistant text + tool_use, tool results merged into one user turn, empty turns dropped', () => {
   const { names } = toolNames(specs, undefined);
   const messages: Message[] = [
-    { role: 'user', content: [{ type: 'text', text: 'hi' }, { type: 'image', mediaType: 'image/png', data: 'AAAA' }] },
-    { role: 'assistant', content: [{ type: 'text', text: 'looking' }], toolCalls: [{ id: 't1', name: 'notes.search', input: '{"q":"x"}' }, { id: 't2', name: 'final_answer', input: '' }] },
+    {
+      role: 'user',
+      content: [
+        { type: 'text', text: 'hi' },
+        { type: 'image', mediaType: 'image/png', data: 'AAAA' },
+      ],
+    },
+    {
+      role: 'assistant',
+      content: [{ type: 'text', text: 'looking' }],
+      toolCalls: [
+        { id: 't1', name: 'notes.search', input: '{"q":"x"}' },
+        { id: 't2', name: 'final_answer', input: '' },
+      ],
+    },
     { role: 'tool', toolCallId: 't1', toolName: 'notes.search', content: [{ type: 'text', text: 'found' }] },
     { role: 'tool', toolCallId: 't2', toolName: 'final_answer', content: [{ type: 'text', text: 'boom' }], isError: true },
     { role: 'tool', toolCallId: 't3', toolName: 'notes.search', content: [{ type: 'text', text: '' }] },
@@ -22,7 +52,13 @@ test('messages: user blocks, assistant text + tool_use, tool results merged into
     { role: 'user', content: [{ type: 'text', text: 'again' }] },
   ];
   assert.deepEqual(toAnthropicMessages(messages, names), [
-    { role: 'user', content: [{ type: 'text', text: 'hi' }, { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'AAAA' } }] },
+    {
+      role: 'user',
+      content: [
+        { type: 'text', text: 'hi' },
+        { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'AAAA' } },
+      ],
+    },
     {
       role: 'assistant',
       content: [
@@ -57,7 +93,10 @@ test('structured output: an output tool whose name no agent tool takes; forced a
 
   const beside = toolNames(specs, output);
   assert.equal(beside.output, 'final_answer_2', 'an agent tool is already called final_answer');
-  assert.deepEqual(toAnthropicTools(specs, output, beside).map((t) => t.name), ['notes_search', 'final_answer', 'final_answer_2']);
+  assert.deepEqual(
+    toAnthropicTools(specs, output, beside).map((t) => t.name),
+    ['notes_search', 'final_answer', 'final_answer_2'],
+  );
   assert.deepEqual(toToolChoice(specs, beside), { type: 'any' });
   assert.equal(toToolChoice(specs, toolNames(specs, undefined)), undefined);
 });
@@ -69,29 +108,59 @@ test('stop reasons and usage (cached input counted as input)', () => {
   assert.equal(toFinishReason('tool_use'), 'tool-calls');
   assert.equal(toFinishReason('refusal'), 'content-filter');
   assert.equal(toFinishReason('pause_turn'), 'other');
-  assert.deepEqual(toUsage({ input_tokens: 5, cache_read_input_tokens: 100, cache_creation_input_tokens: 20, output_tokens: 9 }), { inputTokens: 125, outputTokens: 9 });
+  assert.deepEqual(toUsage({ input_tokens: 5, cache_read_input_tokens: 100, cache_creation_input_tokens: 20, output_tokens: 9 }), {
+    inputTokens: 125,
+    outputTokens: 9,
+  });
 });
 
 function message(content: unknown[], stop = 'tool_use'): AnthropicMessage {
-  return { id: 'm', type: 'message', role: 'assistant', model: 'claude-x', content, stop_reason: stop, stop_sequence: null, usage: { input_tokens: 11, output_tokens: 3 } } as unknown as AnthropicMessage;
+  return {
+    id: 'm',
+    type: 'message',
+    role: 'assistant',
+    model: 'claude-x',
+    content,
+    stop_reason: stop,
+    stop_sequence: null,
+    usage: { input_tokens: 11, output_tokens: 3 },
+  } as unknown as AnthropicMessage;
 }
 
 test('a message: text and tool calls; a call of the output tool is the final answer', () => {
   const tools = toolNames(specs, output);
-  assert.deepEqual(fromMessage(message([{ type: 'text', text: 'ok ' }, { type: 'tool_use', id: 't1', name: 'notes_search', input: { q: 'x' } }]), tools), {
-    content: [{ type: 'text', text: 'ok ' }],
-    toolCalls: [{ id: 't1', name: 'notes.search', input: '{"q":"x"}' }],
-    finishReason: 'tool-calls',
-    usage: { inputTokens: 11, outputTokens: 3 },
-    model: 'claude-x',
-  });
-  assert.deepEqual(fromMessage(message([{ type: 'text', text: 'here:' }, { type: 'tool_use', id: 't2', name: 'final_answer_2', input: { title: 'T' } }]), tools), {
-    content: [{ type: 'text', text: '{"title":"T"}' }],
-    toolCalls: [],
-    finishReason: 'stop',
-    usage: { inputTokens: 11, outputTokens: 3 },
-    model: 'claude-x',
-  });
+  assert.deepEqual(
+    fromMessage(
+      message([
+        { type: 'text', text: 'ok ' },
+        { type: 'tool_use', id: 't1', name: 'notes_search', input: { q: 'x' } },
+      ]),
+      tools,
+    ),
+    {
+      content: [{ type: 'text', text: 'ok ' }],
+      toolCalls: [{ id: 't1', name: 'notes.search', input: '{"q":"x"}' }],
+      finishReason: 'tool-calls',
+      usage: { inputTokens: 11, outputTokens: 3 },
+      model: 'claude-x',
+    },
+  );
+  assert.deepEqual(
+    fromMessage(
+      message([
+        { type: 'text', text: 'here:' },
+        { type: 'tool_use', id: 't2', name: 'final_answer_2', input: { title: 'T' } },
+      ]),
+      tools,
+    ),
+    {
+      content: [{ type: 'text', text: '{"title":"T"}' }],
+      toolCalls: [],
+      finishReason: 'stop',
+      usage: { inputTokens: 11, outputTokens: 3 },
+      model: 'claude-x',
+    },
+  );
 });
 
 test('stream events: text deltas for progress, tool input assembled from JSON fragments, cumulative usage', () => {
@@ -121,7 +190,12 @@ test('stream events: text deltas for progress, tool input assembled from JSON fr
 });
 
 test('request body: max_tokens default 4096, system, forced output tool', () => {
-  const req = { system: 'be brief', messages: [{ role: 'user' as const, content: [{ type: 'text' as const, text: 'hi' }] }], output, signal: new AbortController().signal };
+  const req = {
+    system: 'be brief',
+    messages: [{ role: 'user' as const, content: [{ type: 'text' as const, text: 'hi' }] }],
+    output,
+    signal: new AbortController().signal,
+  };
   const model = { name: 'fast', provider: 'anthropic' as const, model: 'claude-haiku-4-5' };
   const tools = toolNames(undefined, output);
   assert.deepEqual(requestBody(model, req, tools), {

@@ -60,7 +60,11 @@ after(async () => {
 });
 
 async function call(name: string, args: Record<string, unknown> = {}, onprogress?: (p: Progress) => void): Promise<CallToolResult> {
-  return (await server.client.callTool({ name, arguments: args }, CallToolResultSchema, onprogress ? { onprogress } : undefined)) as CallToolResult;
+  return (await server.client.callTool(
+    { name, arguments: args },
+    CallToolResultSchema,
+    onprogress ? { onprogress } : undefined,
+  )) as CallToolResult;
 }
 
 function meta(result: CallToolResult): { model: string; steps: number; usage: { inputTokens: number; outputTokens: number } } {
@@ -70,7 +74,11 @@ function meta(result: CallToolResult): { model: string; steps: number; usage: { 
 test('a streamed two-step run: tool_use assembled from JSON fragments, tool_result sent back, text as progress', async () => {
   const first = fake.requests.length;
   fake.reply(
-    { text: 'Let me find rhymes. ', toolCalls: [{ id: 'toolu_r', name: 'rhyme', input: { word: 'sock' } }], usage: { input: 30, output: 12 } },
+    {
+      text: 'Let me find rhymes. ',
+      toolCalls: [{ id: 'toolu_r', name: 'rhyme', input: { word: 'sock' } }],
+      usage: { input: 30, output: 12 },
+    },
     { text: 'clock, rock', usage: { input: 8, output: 3 } },
     { text: 'A sock by the clock', chunkDelayMs: 40, usage: { input: 50, output: 7 } },
   );
@@ -85,13 +93,23 @@ test('a streamed two-step run: tool_use assembled from JSON fragments, tool_resu
   assert.equal(step1!.body.system, 'you are a poet');
   assert.equal(step1!.body.max_tokens, 1000);
   assert.deepEqual(step1!.body.tools, [
-    { name: 'rhyme', description: 'Words that rhyme', input_schema: { type: 'object', properties: { word: { type: 'string' } }, required: ['word'] } },
+    {
+      name: 'rhyme',
+      description: 'Words that rhyme',
+      input_schema: { type: 'object', properties: { word: { type: 'string' } }, required: ['word'] },
+    },
   ]);
   assert.equal(step1!.body.tool_choice, undefined);
   assert.deepEqual(nested!.body.messages, [{ role: 'user', content: [{ type: 'text', text: 'rhymes for sock' }] }]);
   assert.deepEqual(step2!.body.messages, [
     { role: 'user', content: [{ type: 'text', text: 'write a poem about socks' }] },
-    { role: 'assistant', content: [{ type: 'text', text: 'Let me find rhymes. ' }, { type: 'tool_use', id: 'toolu_r', name: 'rhyme', input: { word: 'sock' } }] },
+    {
+      role: 'assistant',
+      content: [
+        { type: 'text', text: 'Let me find rhymes. ' },
+        { type: 'tool_use', id: 'toolu_r', name: 'rhyme', input: { word: 'sock' } },
+      ],
+    },
     { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_r', content: [{ type: 'text', text: 'clock, rock' }] }] },
   ]);
   const messages = progress.map((p) => p.message);
@@ -117,11 +135,23 @@ test('structured output through a forced tool: invalid once, re-asked with the e
   const [asked, reasked] = fake.requests.slice(first);
   assert.deepEqual(asked!.body.tool_choice, { type: 'tool', name: 'final_answer' });
   assert.deepEqual(asked!.body.tools, [
-    { name: 'final_answer', description: 'Give your final answer by calling this tool once, with the answer as its input. Call it only when you are done.', input_schema: TITLE },
+    {
+      name: 'final_answer',
+      description: 'Give your final answer by calling this tool once, with the answer as its input. Call it only when you are done.',
+      input_schema: TITLE,
+    },
   ]);
   assert.deepEqual((reasked!.body.messages as unknown[]).slice(1), [
     { role: 'assistant', content: [{ type: 'text', text: '{"title":"Socks"}' }] },
-    { role: 'user', content: [{ type: 'text', text: 'Your answer did not match the required JSON Schema: lines: is required. Reply again with only a JSON object that matches the schema.' }] },
+    {
+      role: 'user',
+      content: [
+        {
+          type: 'text',
+          text: 'Your answer did not match the required JSON Schema: lines: is required. Reply again with only a JSON object that matches the schema.',
+        },
+      ],
+    },
   ]);
 });
 
@@ -130,15 +160,18 @@ test('structured output beside other tools: any tool may be called; the output t
   fake.reply(
     { toolCalls: [{ id: 'toolu_1', name: 'rhyme', input: { word: 'sock' } }] },
     { text: 'clock' },
-    { toolCalls: [{ name: 'final_answer', input: { title: 'Sock o\'clock', lines: 2 } }] },
+    { toolCalls: [{ name: 'final_answer', input: { title: "Sock o'clock", lines: 2 } }] },
   );
   const result = await call('researched', { theme: 'socks' });
-  assert.deepEqual(result.structuredContent, { title: 'Sock o\'clock', lines: 2 });
+  assert.deepEqual(result.structuredContent, { title: "Sock o'clock", lines: 2 });
   assert.equal(meta(result).steps, 2);
   const [step1, , step2] = fake.requests.slice(first);
   for (const r of [step1!, step2!]) {
     assert.deepEqual(r.body.tool_choice, { type: 'any' });
-    assert.deepEqual((r.body.tools as { name: string }[]).map((t) => t.name), ['rhyme', 'final_answer']);
+    assert.deepEqual(
+      (r.body.tools as { name: string }[]).map((t) => t.name),
+      ['rhyme', 'final_answer'],
+    );
   }
 });
 

@@ -27,7 +27,8 @@ for (const [label, Sdk, body] of [
   ['anthropic', Anthropic, (message: string) => ({ type: 'error', error: { type: 'x', message } })],
 ] as const) {
   const map = (err: unknown) => toProviderError(err, Sdk, 60_000);
-  const apiError = (status: number, message: string, h: Record<string, string> = {}) => Sdk.APIError.generate(status, body(message), undefined, headers(h));
+  const apiError = (status: number, message: string, h: Record<string, string> = {}) =>
+    Sdk.APIError.generate(status, body(message), undefined, headers(h));
 
   test(`${label}: retryable statuses (408, 409, 429, 5xx) carry Retry-After; 400/401/403/404 do not retry`, () => {
     for (const status of [408, 409, 429, 500, 502, 503, 529]) {

@@ -15,17 +15,25 @@ const MARKERS = { openai: 'https://api.openai.com/v1', anthropic: 'https://api.a
 function moduleRecorder(): { nodeOptions: string; loaded: () => string[] } {
   const dir = mkdtempSync(join(tmpdir(), 'agent-mcp-loads-'));
   const log = join(dir, 'loaded.txt');
-  writeFileSync(join(dir, 'hooks.mjs'), `import { appendFileSync } from 'node:fs';
+  writeFileSync(
+    join(dir, 'hooks.mjs'),
+    `import { appendFileSync } from 'node:fs';
 export async function load(url, context, next) {
   appendFileSync(${JSON.stringify(log)}, url + '\\n');
   return next(url, context);
 }
-`);
-  writeFileSync(join(dir, 'register.mjs'), `import { register } from 'node:module';
+`,
+  );
+  writeFileSync(
+    join(dir, 'register.mjs'),
+    `import { register } from 'node:module';
 register(${JSON.stringify(pathToFileURL(join(dir, 'hooks.mjs')).href)});
-`);
+`,
+  );
   // The SDKs are CommonJS bundles in dist/vendor/, loaded with require(): Node 20's loader hooks do not see those.
-  writeFileSync(join(dir, 'record.cjs'), `const Module = require('node:module');
+  writeFileSync(
+    join(dir, 'record.cjs'),
+    `const Module = require('node:module');
 const { appendFileSync } = require('node:fs');
 const { pathToFileURL } = require('node:url');
 const compile = Module.prototype._compile;
@@ -33,7 +41,8 @@ Module.prototype._compile = function (content, filename) {
   appendFileSync(${JSON.stringify(log)}, pathToFileURL(filename).href + '\\n');
   return compile.call(this, content, filename);
 };
-`);
+`,
+  );
   return {
     nodeOptions: `--require=${join(dir, 'record.cjs')} --import=${pathToFileURL(join(dir, 'register.mjs')).href}`,
     loaded: () => (existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n') : []),
@@ -65,13 +74,19 @@ async function serveAndCall(yaml: string, tool: string, env: Record<string, stri
 test('a config on the test provider loads neither SDK; one on openai loads that SDK only', async () => {
   const offline = await serveAndCall('tools:\n  hello: { prompt: say hi, model: test }\n', 'hello');
   assert.deepEqual(offline.text, [{ type: 'text', text: 'test model received: say hi' }]);
-  assert.ok(offline.urls.some((u) => u.endsWith('/bin/agent-mcp.js')), 'the recorder saw the CLI load');
+  assert.ok(
+    offline.urls.some((u) => u.endsWith('/bin/agent-mcp.js')),
+    'the recorder saw the CLI load',
+  );
   assert.deepEqual(sdksIn(offline.urls), []);
 
   // The control: the same probe does see an SDK when the config needs it.
   const fake = await new FakeOpenAI().start();
   try {
-    const online = await serveAndCall(`tools:\n  hello: { prompt: say hi, model: gpt }\nmodels:\n  gpt: { provider: openai, model: m, baseURL: "${fake.url}" }\n`, 'hello');
+    const online = await serveAndCall(
+      `tools:\n  hello: { prompt: say hi, model: gpt }\nmodels:\n  gpt: { provider: openai, model: m, baseURL: "${fake.url}" }\n`,
+      'hello',
+    );
     assert.deepEqual(online.text, [{ type: 'text', text: 'ok' }]);
     assert.deepEqual(sdksIn(online.urls), ['openai']);
     // A baseURL without a key (a local endpoint): the SDK is given a placeholder, never an empty key.

@@ -67,14 +67,18 @@ after(async () => {
 });
 
 async function call(name: string, args: Record<string, unknown> = {}, onprogress?: (p: Progress) => void): Promise<CallToolResult> {
-  return (await server.client.callTool({ name, arguments: args }, CallToolResultSchema, onprogress ? { onprogress } : undefined)) as CallToolResult;
+  return (await server.client.callTool(
+    { name, arguments: args },
+    CallToolResultSchema,
+    onprogress ? { onprogress } : undefined,
+  )) as CallToolResult;
 }
 
 function meta(result: CallToolResult): { model: string; steps: number; usage: { inputTokens: number; outputTokens: number } } {
   return (result._meta as Record<string, never>)['agent-mcp'];
 }
 
-test('a two-step run: the agent calls another tool of the file, then answers; usage is the providers\' own', async () => {
+test("a two-step run: the agent calls another tool of the file, then answers; usage is the providers' own", async () => {
   const first = primary.requests.length;
   primary.reply(
     { toolCalls: [{ id: 'call_rhyme', name: 'rhyme', input: { word: 'sock' } }], usage: { input: 11, output: 3 } },
@@ -91,12 +95,23 @@ test('a two-step run: the agent calls another tool of the file, then answers; us
   assert.equal(step1!.body.stream, false);
   assert.deepEqual(step1!.body.messages, [{ role: 'user', content: 'write a poem about socks' }]);
   assert.deepEqual(step1!.body.tools, [
-    { type: 'function', function: { name: 'rhyme', description: 'Words that rhyme', parameters: { type: 'object', properties: { word: { type: 'string' } }, required: ['word'] } } },
+    {
+      type: 'function',
+      function: {
+        name: 'rhyme',
+        description: 'Words that rhyme',
+        parameters: { type: 'object', properties: { word: { type: 'string' } }, required: ['word'] },
+      },
+    },
   ]);
   assert.deepEqual(nested!.body.messages, [{ role: 'user', content: 'rhymes for sock' }]);
   assert.deepEqual(step2!.body.messages, [
     { role: 'user', content: 'write a poem about socks' },
-    { role: 'assistant', content: null, tool_calls: [{ id: 'call_rhyme', type: 'function', function: { name: 'rhyme', arguments: '{"word":"sock"}' } }] },
+    {
+      role: 'assistant',
+      content: null,
+      tool_calls: [{ id: 'call_rhyme', type: 'function', function: { name: 'rhyme', arguments: '{"word":"sock"}' } }],
+    },
     { role: 'tool', tool_call_id: 'call_rhyme', content: 'clock, rock' },
   ]);
   assert.match(server.stderr(), /agent-mcp info: call tool=rhyme model=gpt steps=1 tokens=9 ms=\d+ status=ok\n/);
@@ -118,7 +133,10 @@ test('streamed text reaches the client as progress notifications; usage comes fr
   const streamed = progress.slice(1).map((p) => p.message);
   assert.ok(streamed.length >= 2, `text arrived in pieces: ${JSON.stringify(streamed)}`);
   assert.equal(streamed.join(''), text);
-  assert.deepEqual(progress.map((p) => p.progress), progress.map((_, i) => i + 1));
+  assert.deepEqual(
+    progress.map((p) => p.progress),
+    progress.map((_, i) => i + 1),
+  );
 });
 
 test('429 with Retry-After: the wait is honoured, then the same model answers', async () => {
@@ -147,7 +165,7 @@ test('500s exhaust the retries, then the next model of the chain answers and _me
   assert.match(server.stderr(), /agent-mcp warning: flaky failed; falling back to backup tool=chained\n/);
 });
 
-test('401 fails at once: no retry, no fallback, the provider\'s message without the key', async () => {
+test("401 fails at once: no retry, no fallback, the provider's message without the key", async () => {
   const first = primary.requests.length;
   const firstBackup = backup.requests.length;
   primary.reply({ status: 401, message: 'Incorrect API key provided', echoAuth: true });
@@ -168,11 +186,19 @@ test('structured output: json_schema response_format; an invalid answer is re-as
   const [asked, reasked] = primary.requests.slice(first);
   assert.deepEqual(asked!.body.response_format, {
     type: 'json_schema',
-    json_schema: { name: 'output', strict: false, schema: { type: 'object', properties: { title: { type: 'string' }, lines: { type: 'integer' } }, required: ['title', 'lines'] } },
+    json_schema: {
+      name: 'output',
+      strict: false,
+      schema: { type: 'object', properties: { title: { type: 'string' }, lines: { type: 'integer' } }, required: ['title', 'lines'] },
+    },
   });
   assert.deepEqual((reasked!.body.messages as unknown[]).slice(1), [
     { role: 'assistant', content: '{"title": "Socks", "lines": "four"}' },
-    { role: 'user', content: 'Your answer did not match the required JSON Schema: lines: must be integer. Reply again with only a JSON object that matches the schema.' },
+    {
+      role: 'user',
+      content:
+        'Your answer did not match the required JSON Schema: lines: must be integer. Reply again with only a JSON object that matches the schema.',
+    },
   ]);
 });
 
@@ -183,14 +209,24 @@ test('a model without its key is unavailable, naming the variable', async () => 
 });
 
 test('the planted key never reaches stdout, stderr or a result', async () => {
-  primary.reply({ status: 400, message: 'Bad request', echoAuth: true }, { status: 500, message: 'boom', echoAuth: true }, { status: 500, message: 'boom', echoAuth: true });
+  primary.reply(
+    { status: 400, message: 'Bad request', echoAuth: true },
+    { status: 500, message: 'boom', echoAuth: true },
+    { status: 500, message: 'boom', echoAuth: true },
+  );
   backup.reply({ status: 403, message: 'Forbidden', echoAuth: true });
   const results = [await call('strict'), await call('chained')];
-  assert.deepEqual(results.map((r) => r.content), [
-    [{ type: 'text', text: 'gpt: HTTP 400: Bad request (you sent Bearer [redacted])' }],
-    [{ type: 'text', text: 'backup: HTTP 403: Forbidden (you sent Bearer [redacted])' }],
-  ]);
-  assert.ok(primary.requests.every((r) => r.headers.authorization === `Bearer ${KEY}`), 'the key did reach the provider');
+  assert.deepEqual(
+    results.map((r) => r.content),
+    [
+      [{ type: 'text', text: 'gpt: HTTP 400: Bad request (you sent Bearer [redacted])' }],
+      [{ type: 'text', text: 'backup: HTTP 403: Forbidden (you sent Bearer [redacted])' }],
+    ],
+  );
+  assert.ok(
+    primary.requests.every((r) => r.headers.authorization === `Bearer ${KEY}`),
+    'the key did reach the provider',
+  );
   assert.ok(wire.text().length > 1000, 'the wire was recorded');
   assert.ok(!wire.text().includes(KEY), 'stdout');
   assert.ok(server.stderr().includes('flaky: HTTP 500: boom (you sent Bearer [redacted])'), 'the failure was logged');

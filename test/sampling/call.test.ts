@@ -61,7 +61,10 @@ test('call --sampling-model: an unknown or sampling model is a usage error', asy
   );
   const itself = await runCli(['call', 'poet', 'theme=socks', '-c', file, '--sampling-model', 'client']);
   assert.equal(itself.code, 2);
-  assert.equal(itself.stderr, '--sampling-model: "client" is a sampling model itself; name one that calls a provider (test, openai:MODEL, anthropic:MODEL or such an entry of models:)\n');
+  assert.equal(
+    itself.stderr,
+    '--sampling-model: "client" is a sampling model itself; name one that calls a provider (test, openai:MODEL, anthropic:MODEL or such an entry of models:)\n',
+  );
 });
 
 test('a structured-output tool on sampling works from call and test: the schema travels in the request _meta', async () => {

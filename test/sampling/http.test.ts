@@ -25,7 +25,9 @@ const CALL_MODELS = `
 /** A client that samples with tools. A cancelled call's stream ends without an answer; the SDK would then try to
  * resume it for a few seconds after the server is gone, so it does not here. */
 async function connectSampler(url: string) {
-  const transport = new StreamableHTTPClientTransport(new URL(url), { reconnectionOptions: { maxRetries: 0, initialReconnectionDelay: 1, maxReconnectionDelay: 1, reconnectionDelayGrowFactor: 1 } });
+  const transport = new StreamableHTTPClientTransport(new URL(url), {
+    reconnectionOptions: { maxRetries: 0, initialReconnectionDelay: 1, maxReconnectionDelay: 1, reconnectionDelayGrowFactor: 1 },
+  });
   const client = new Client({ name: 'sampling-tests', version: '1.0.0' }, { capabilities: { sampling: { tools: {} } } });
   await client.connect(transport);
   return { client, transport };

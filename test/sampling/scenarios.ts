@@ -103,7 +103,12 @@ function meta(result: CallToolResult): { model?: string; steps?: number } {
   return (result._meta?.['agent-mcp'] ?? {}) as { model?: string; steps?: number };
 }
 
-async function call(client: Client, name: string, args: Record<string, unknown>, options: { signal?: AbortSignal } = {}): Promise<CallToolResult> {
+async function call(
+  client: Client,
+  name: string,
+  args: Record<string, unknown>,
+  options: { signal?: AbortSignal } = {},
+): Promise<CallToolResult> {
   return (await client.callTool({ name, arguments: args }, undefined, options)) as CallToolResult;
 }
 
@@ -129,7 +134,12 @@ export async function toolRoundTripScenario(client: Client, script: SamplingScri
     const blocks = Array.isArray(last.content) ? last.content : [last.content];
     const result = blocks.find((b) => b.type === 'tool_result');
     if (!result) {
-      return { role: 'assistant', model: 'client-llm', stopReason: 'toolUse', content: [{ type: 'tool_use', id: 'use-1', name: 'rhymes', input: { word: 'fox' } }] };
+      return {
+        role: 'assistant',
+        model: 'client-llm',
+        stopReason: 'toolUse',
+        content: [{ type: 'tool_use', id: 'use-1', name: 'rhymes', input: { word: 'fox' } }],
+      };
     }
     const said = result.content.map((c) => (c.type === 'text' ? c.text : '')).join('');
     return { role: 'assistant', model: 'client-llm', stopReason: 'endTurn', content: [{ type: 'text', text: `A fox in ${said}.` }] };
@@ -138,7 +148,13 @@ export async function toolRoundTripScenario(client: Client, script: SamplingScri
   assert.equal(resultText(result), 'A fox in box, socks.');
   assert.deepEqual(meta(result), { ...meta(result), model: 'client', steps: 2 });
   assert.equal(script.requests.length, 2);
-  assert.deepEqual(script.requests[0]!.tools, [{ name: 'rhymes', description: 'Words that rhyme with a word', inputSchema: { type: 'object', properties: { word: { type: 'string' } }, required: ['word'] } }]);
+  assert.deepEqual(script.requests[0]!.tools, [
+    {
+      name: 'rhymes',
+      description: 'Words that rhyme with a word',
+      inputSchema: { type: 'object', properties: { word: { type: 'string' } }, required: ['word'] },
+    },
+  ]);
   assert.deepEqual(script.requests[0]!.toolChoice, { mode: 'auto' });
   assert.deepEqual(script.requests[1]!.messages, [
     { role: 'user', content: { type: 'text', text: 'write a poem about foxes' } },
@@ -166,7 +182,9 @@ export async function structuredScenario(client: Client, script: SamplingScript)
 
 /** A client that does not answer within the entry's timeout: the request is cancelled and the chain moves on. */
 export async function timeoutScenario(client: Client, script: SamplingScript): Promise<void> {
-  script.reset((_params, signal) => new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(new Error('cancelled')))));
+  script.reset(
+    (_params, signal) => new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(new Error('cancelled')))),
+  );
   const result = await call(client, 'patient', { theme: 'socks' });
   assert.equal(resultText(result), 'from the backup');
   assert.equal(meta(result).model, 'backup');

@@ -40,7 +40,7 @@ test('a client without sampling: the chain falls back; alone, a clear error', as
   t.after(close);
   const chained = (await client.callTool({ name: 'chained', arguments: { theme: 'socks' } })) as CallToolResult;
   assert.equal(resultText(chained), 'from the backup');
-  assert.equal((chained._meta?.['agent-mcp'] as { model: string }).model, 'backup');
+  assert.equal((chained._meta!['agent-mcp'] as { model: string }).model, 'backup');
   const alone = (await client.callTool({ name: 'poet', arguments: { theme: 'socks' } })) as CallToolResult;
   assert.equal(alone.isError, true);
   assert.equal(resultText(alone), NO_SAMPLING_ERROR);
@@ -56,7 +56,7 @@ test('a client with sampling but not tools: an agent with tools falls back, unle
 
   const optional = (await client.callTool({ name: 'helper-optional', arguments: { theme: 'foxes' } })) as CallToolResult;
   assert.equal(resultText(optional), 'Socks for a fox.');
-  assert.equal((optional._meta?.['agent-mcp'] as { model: string }).model, 'optional');
+  assert.equal((optional._meta!['agent-mcp'] as { model: string }).model, 'optional');
   assert.equal(script.requests.length, 1);
   assert.equal(script.requests[0]!.tools, undefined);
   assert.equal(script.requests[0]!.toolChoice, undefined);

@@ -23,7 +23,11 @@ function validator() {
 /** Every example agents file the repository ships: ./agents.yaml and examples/*.yaml. */
 function exampleFiles(): string[] {
   const dir = join(ROOT, 'examples');
-  const examples = existsSync(dir) ? readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).map((f) => join(dir, f)) : [];
+  const examples = existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => /\.ya?ml$/.test(f))
+        .map((f) => join(dir, f))
+    : [];
   return [join(ROOT, 'agents.yaml'), ...examples];
 }
 
@@ -61,7 +65,15 @@ test('the schema accepts a full file and rejects what the loader rejects (unknow
     server: { name: 's', version: '1', instructions: 'i', http: { port: 0, path: '/mcp', sessionTtl: '30m', bodyLimit: '4mb' } },
     models: { a: { provider: 'openai', model: 'm', baseURL: '${BASE_URL:-https://x/v1}', apiKey: '${K}', maxTokens: 5, timeout: 30 } },
     defaults: { model: ['a', 'test'], timeout: '2m' },
-    tools: { t: { prompt: 'p {{x}}', input: { x: { type: 'string' } }, output: { type: 'object' }, annotations: { readOnlyHint: true }, examples: [{ input: { x: 'y' }, expect: { contains: ['a'] } }] } },
+    tools: {
+      t: {
+        prompt: 'p {{x}}',
+        input: { x: { type: 'string' } },
+        output: { type: 'object' },
+        annotations: { readOnlyHint: true },
+        examples: [{ input: { x: 'y' }, expect: { contains: ['a'] } }],
+      },
+    },
     prompts: { p: { arguments: { x: { required: true, complete: ['a'] } }, messages: [{ role: 'user', text: '{{x}}' }] } },
   };
   assert.equal(validate(full), true, JSON.stringify(validate.errors));
@@ -74,7 +86,10 @@ test('the schema accepts a full file and rejects what the loader rejects (unknow
   ];
   for (const [doc, keyword] of bad) {
     assert.equal(validate(doc), false, JSON.stringify(doc));
-    assert.ok(validate.errors!.some((e) => e.keyword === keyword), `${JSON.stringify(doc)}: ${JSON.stringify(validate.errors)}`);
+    assert.ok(
+      validate.errors!.some((e) => e.keyword === keyword),
+      `${JSON.stringify(doc)}: ${JSON.stringify(validate.errors)}`,
+    );
   }
 });
 

@@ -4,7 +4,11 @@ import assert from 'node:assert/strict';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { SessionEventStore } from '../../src/server/http/event-store.ts';
 
-const note = (n: number): JSONRPCMessage => ({ jsonrpc: '2.0', method: 'notifications/progress', params: { progressToken: 1, progress: n } });
+const note = (n: number): JSONRPCMessage => ({
+  jsonrpc: '2.0',
+  method: 'notifications/progress',
+  params: { progressToken: 1, progress: n },
+});
 
 async function replay(store: SessionEventStore, after: string): Promise<[string, string[]]> {
   const sent: string[] = [];
@@ -24,7 +28,10 @@ test('replays only the events of the same stream after the given id, without pri
   assert.equal(priming, 's1_1');
   assert.equal(await store.getStreamIdForEventId(a), 's1');
   assert.deepEqual(await replay(store, a), ['s1', ['s1_4={"progressToken":1,"progress":2}', 's1_5={"progressToken":1,"progress":3}']]);
-  assert.deepEqual(await replay(store, priming), ['s1', ['s1_2={"progressToken":1,"progress":1}', 's1_4={"progressToken":1,"progress":2}', 's1_5={"progressToken":1,"progress":3}']]);
+  assert.deepEqual(await replay(store, priming), [
+    's1',
+    ['s1_2={"progressToken":1,"progress":1}', 's1_4={"progressToken":1,"progress":2}', 's1_5={"progressToken":1,"progress":3}'],
+  ]);
 });
 
 test('unknown or future ids name no stream', async () => {
@@ -38,7 +45,10 @@ test('bounded by count and by bytes: the oldest events go first', async () => {
   const byCount = new SessionEventStore({ maxEvents: 3, maxBytes: 1e9 });
   for (let i = 1; i <= 200; i++) await byCount.storeEvent('s', note(i));
   assert.equal(byCount.size.events, 3);
-  assert.deepEqual((await replay(byCount, 's_1'))[1].map((e) => e.split('=')[0]), ['s_198', 's_199', 's_200']);
+  assert.deepEqual(
+    (await replay(byCount, 's_1'))[1].map((e) => e.split('=')[0]),
+    ['s_198', 's_199', 's_200'],
+  );
 
   const byBytes = new SessionEventStore({ maxEvents: 1000, maxBytes: 1000 });
   for (let i = 1; i <= 100; i++) await byBytes.storeEvent('s', note(i));

@@ -71,7 +71,11 @@ export function startHttp(args: string[] = [], options: { yaml?: string; env?: R
   });
 }
 
-export async function connect(url: string, headers: Record<string, string> = {}, capabilities = {}): Promise<{ client: Client; transport: StreamableHTTPClientTransport }> {
+export async function connect(
+  url: string,
+  headers: Record<string, string> = {},
+  capabilities = {},
+): Promise<{ client: Client; transport: StreamableHTTPClientTransport }> {
   const transport = new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers } });
   const client = new Client({ name: 'http-tests', version: '1.0.0' }, { capabilities });
   await client.connect(transport);
@@ -90,7 +94,11 @@ export async function health(origin: string): Promise<{ status: string; sessions
 }
 
 /** Poll /healthz until `ok` says so (the server does its bookkeeping after the response is written). */
-export async function waitForHealth(origin: string, ok: (h: { sessions: number; inflight: number }) => boolean, ms = 3000): Promise<{ sessions: number; inflight: number }> {
+export async function waitForHealth(
+  origin: string,
+  ok: (h: { sessions: number; inflight: number }) => boolean,
+  ms = 3000,
+): Promise<{ sessions: number; inflight: number }> {
   const until = Date.now() + ms;
   for (;;) {
     const h = await health(origin);
@@ -103,7 +111,12 @@ export const ACCEPT_BOTH = 'application/json, text/event-stream';
 export const PROTOCOL = '2025-11-25';
 
 export function initializeBody(id: number | string = 1): string {
-  return JSON.stringify({ jsonrpc: '2.0', id, method: 'initialize', params: { protocolVersion: PROTOCOL, capabilities: {}, clientInfo: { name: 'raw', version: '1' } } });
+  return JSON.stringify({
+    jsonrpc: '2.0',
+    id,
+    method: 'initialize',
+    params: { protocolVersion: PROTOCOL, capabilities: {}, clientInfo: { name: 'raw', version: '1' } },
+  });
 }
 
 export function post(url: string, body: string, headers: Record<string, string> = {}, signal?: AbortSignal): Promise<Response> {
@@ -116,7 +129,11 @@ export async function rawSession(url: string, headers: Record<string, string> = 
   await res.text();
   const id = res.headers.get('mcp-session-id');
   if (!id) throw new Error(`no session id (HTTP ${res.status})`);
-  const done = await post(url, JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }), { 'Mcp-Session-Id': id, 'Mcp-Protocol-Version': PROTOCOL, ...headers });
+  const done = await post(url, JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }), {
+    'Mcp-Session-Id': id,
+    'Mcp-Protocol-Version': PROTOCOL,
+    ...headers,
+  });
   await done.text();
   return id;
 }

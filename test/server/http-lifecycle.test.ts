@@ -12,7 +12,10 @@ test('SIGTERM with a call in flight: the client gets an error, sessions close, e
   const idle = await connect(server.url); // a second session, with its GET stream open
   let progressed!: () => void;
   const started = new Promise<void>((r) => (progressed = r));
-  const call = c.client.callTool({ name: 'stuck', arguments: { word: 'x' } }, undefined, { onprogress: () => progressed(), timeout: 30_000 });
+  const call = c.client.callTool({ name: 'stuck', arguments: { word: 'x' } }, undefined, {
+    onprogress: () => progressed(),
+    timeout: 30_000,
+  });
   const outcome = call.then(
     () => 'answered',
     (err: Error) => err.message,
@@ -45,7 +48,10 @@ test('idle sessions expire after --session-ttl', async () => {
     const id = await rawSession(server.url);
     assert.equal((await health(server.origin)).sessions, 1);
     assert.deepEqual(await waitForHealth(server.origin, (h) => h.sessions === 0, 3000), { status: 'ok', sessions: 0, inflight: 0 });
-    const res = await post(server.url, JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' }), { 'Mcp-Session-Id': id, 'Mcp-Protocol-Version': PROTOCOL });
+    const res = await post(server.url, JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' }), {
+      'Mcp-Session-Id': id,
+      'Mcp-Protocol-Version': PROTOCOL,
+    });
     assert.equal(res.status, 404);
   } finally {
     await server.stop();
@@ -73,7 +79,13 @@ test('--stateless: concurrent clients, each POST on its own, no sessions held', 
     assert.ok(clients.every((c) => c.transport.sessionId === undefined));
     const words = clients.flatMap((_, i) => [`w${i}a`, `w${i}b`, `w${i}c`]);
     const results = await Promise.all(
-      words.map((word, i) => clients[i % clients.length]!.client.callTool({ name: i % 3 === 0 ? 'slow' : 'echo', arguments: { word } }) as Promise<CallToolResult>),
+      words.map(
+        (word, i) =>
+          clients[i % clients.length]!.client.callTool({
+            name: i % 3 === 0 ? 'slow' : 'echo',
+            arguments: { word },
+          }) as Promise<CallToolResult>,
+      ),
     );
     results.forEach((r, i) => {
       const expected = i % 3 === 0 ? `test model received: wait for ${words[i]}` : `test model received: say ${words[i]}`;
@@ -83,7 +95,11 @@ test('--stateless: concurrent clients, each POST on its own, no sessions held', 
     const get = await fetch(server.url, { headers: { Accept: 'text/event-stream' } });
     assert.equal(get.status, 405);
     assert.equal(get.headers.get('allow'), 'POST');
-    assert.deepEqual(await get.json(), { jsonrpc: '2.0', error: { code: -32000, message: 'Method not allowed: this server is stateless (POST only).' }, id: null });
+    assert.deepEqual(await get.json(), {
+      jsonrpc: '2.0',
+      error: { code: -32000, message: 'Method not allowed: this server is stateless (POST only).' },
+      id: null,
+    });
     await Promise.all(clients.map((c) => c.client.close()));
   } finally {
     await server.stop();
@@ -91,7 +107,8 @@ test('--stateless: concurrent clients, each POST on its own, no sessions held', 
 });
 
 test('--stateless with a sampling model says at start-up what will not work', async () => {
-  const yaml = 'models:\n  t: { provider: test }\ntools:\n  a:\n    model: [sampling, t]\n    prompt: hi\n  b:\n    model: t\n    prompt: hi\n';
+  const yaml =
+    'models:\n  t: { provider: test }\ntools:\n  a:\n    model: [sampling, t]\n    prompt: hi\n  b:\n    model: t\n    prompt: hi\n';
   const server = await startHttp(['--stateless'], { yaml });
   try {
     assert.match(
@@ -113,7 +130,15 @@ test('the server.http block of the file applies; flags override it', async () =>
   try {
     assert.match(server.url, /^http:\/\/127\.0\.0\.1:\d+\/x$/);
     await rawSession(server.url);
-    const res = await post(server.url, JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: PROTOCOL, capabilities: {}, clientInfo: { name: 'x', version: '1' } } }));
+    const res = await post(
+      server.url,
+      JSON.stringify({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'initialize',
+        params: { protocolVersion: PROTOCOL, capabilities: {}, clientInfo: { name: 'x', version: '1' } },
+      }),
+    );
     assert.equal(res.status, 503);
   } finally {
     await server.stop();
@@ -138,5 +163,8 @@ test('start-up errors: a port in use, HTTP flags without --http, bad flag values
   assert.match(badPort.stderr, /^error: option '--port <n>' argument '70000' is invalid\. expected a whole number from 0 to 65535\n/);
   const badTtl = await runCli(['serve', file, '--http', '--session-ttl', 'soon']);
   assert.equal(badTtl.code, 2);
-  assert.match(badTtl.stderr, /^error: option '--session-ttl <duration>' argument 'soon' is invalid\. not a duration: "soon" \(use e\.g\. 90s, 5m, 500ms\)\n/);
+  assert.match(
+    badTtl.stderr,
+    /^error: option '--session-ttl <duration>' argument 'soon' is invalid\. not a duration: "soon" \(use e\.g\. 90s, 5m, 500ms\)\n/,
+  );
 });

@@ -11,11 +11,15 @@ const errorBody = (code: number, message: string) => ({ jsonrpc: '2.0', error: {
 /** fetch will not let a caller set Host: use node:http for that one. */
 function postWithHost(url: string, host: string, body: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'POST', headers: { Host: host, 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream' } }, (res) => {
-      let text = '';
-      res.on('data', (c: Buffer) => (text += c));
-      res.on('end', () => resolve({ status: res.statusCode!, body: text }));
-    });
+    const req = request(
+      url,
+      { method: 'POST', headers: { Host: host, 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream' } },
+      (res) => {
+        let text = '';
+        res.on('data', (c: Buffer) => (text += c));
+        res.on('end', () => resolve({ status: res.statusCode!, body: text }));
+      },
+    );
     req.once('error', reject);
     req.end(body);
   });
@@ -47,7 +51,10 @@ describe('Origin and Host', () => {
       await res.text();
       await fetch(server.url, { method: 'DELETE', headers: { 'Mcp-Session-Id': res.headers.get('mcp-session-id')! } });
     }
-    const preflight = await fetch(server.url, { method: 'OPTIONS', headers: { Origin: 'https://app.example.com', 'Access-Control-Request-Method': 'POST' } });
+    const preflight = await fetch(server.url, {
+      method: 'OPTIONS',
+      headers: { Origin: 'https://app.example.com', 'Access-Control-Request-Method': 'POST' },
+    });
     assert.equal(preflight.status, 204);
     assert.equal(preflight.headers.get('access-control-allow-origin'), 'https://app.example.com');
     assert.match(preflight.headers.get('access-control-allow-headers') ?? '', /Mcp-Session-Id/);
@@ -116,7 +123,10 @@ describe('limits', () => {
     assert.equal(res.status, 413);
     assert.deepEqual(await res.json(), errorBody(-32000, 'Payload Too Large: Request body must not exceed 4194304 bytes'));
     // Just under the limit is read (and then refused for what it is, not its size).
-    const fits = await post(server.url, JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: { pad: 'x'.repeat(4 * 1024 * 1024 - 100) } }));
+    const fits = await post(
+      server.url,
+      JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: { pad: 'x'.repeat(4 * 1024 * 1024 - 100) } }),
+    );
     assert.equal(fits.status, 400);
     await fits.text();
   });
@@ -170,7 +180,10 @@ test('a non-loopback bind without a token warns, and prints a URL a local client
     assert.match(server.url, /^http:\/\/127\.0\.0\.1:\d+\/mcp$/);
     await waitForHealth(server.origin, () => true);
     const session = await connect(server.url);
-    assert.deepEqual((await session.client.listTools()).tools.map((t) => t.name), ['echo', 'slow', 'stuck']);
+    assert.deepEqual(
+      (await session.client.listTools()).tools.map((t) => t.name),
+      ['echo', 'slow', 'stuck'],
+    );
     await disconnect(session);
     assert.match(
       server.stderr(),

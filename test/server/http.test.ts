@@ -5,7 +5,19 @@ import type { CallToolResult, LoggingMessageNotification, Progress } from '@mode
 import { LoggingMessageNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { createServer } from 'node:net';
 import { runCli } from '../helpers/cli.ts';
-import { PROTOCOL, connect, disconnect, health, initializeBody, post, rawSession, sseEvents, startHttp, waitForHealth, type Running } from './http-helpers.ts';
+import {
+  PROTOCOL,
+  connect,
+  disconnect,
+  health,
+  initializeBody,
+  post,
+  rawSession,
+  sseEvents,
+  startHttp,
+  waitForHealth,
+  type Running,
+} from './http-helpers.ts';
 
 describe('serve --http (stateful sessions)', () => {
   let server: Running;
@@ -24,22 +36,36 @@ describe('serve --http (stateful sessions)', () => {
   test('lists and calls tools over the SDK client', async () => {
     const c = await connect(server.url);
     const { tools } = await c.client.listTools();
-    assert.deepEqual(tools.map((t) => t.name), ['echo', 'slow', 'stuck']);
+    assert.deepEqual(
+      tools.map((t) => t.name),
+      ['echo', 'slow', 'stuck'],
+    );
     const result = (await c.client.callTool({ name: 'echo', arguments: { word: 'hello' } })) as CallToolResult;
     assert.deepEqual(result.content, [{ type: 'text', text: 'test model received: say hello' }]);
     assert.equal(result.isError, undefined);
     await disconnect(c);
   });
 
-  test('streams progress on the call\'s own stream', async () => {
+  test("streams progress on the call's own stream", async () => {
     const c = await connect(server.url);
     const progress: Progress[] = [];
-    const result = (await c.client.callTool({ name: 'slow', arguments: { word: 'tea' } }, undefined, { onprogress: (p) => progress.push(p) })) as CallToolResult;
+    const result = (await c.client.callTool({ name: 'slow', arguments: { word: 'tea' } }, undefined, {
+      onprogress: (p) => progress.push(p),
+    })) as CallToolResult;
     assert.deepEqual(result.content, [{ type: 'text', text: 'test model received: wait for tea' }]);
     assert.equal(progress[0]?.message, 'step 1/10: thinking');
     // The rest is the reply's text, streamed in pieces.
-    assert.equal(progress.slice(1).map((p) => p.message).join(''), 'test model received: wait for tea');
-    assert.deepEqual(progress.map((p) => p.progress), progress.map((_, i) => i + 1));
+    assert.equal(
+      progress
+        .slice(1)
+        .map((p) => p.message)
+        .join(''),
+      'test model received: wait for tea',
+    );
+    assert.deepEqual(
+      progress.map((p) => p.progress),
+      progress.map((_, i) => i + 1),
+    );
     await disconnect(c);
   });
 
@@ -59,12 +85,18 @@ describe('serve --http (stateful sessions)', () => {
     ])) as CallToolResult[];
     assert.deepEqual(ra!.content, [{ type: 'text', text: 'test model received: wait for A' }]);
     assert.deepEqual(rb!.content, [{ type: 'text', text: 'test model received: wait for B' }]);
-    assert.deepEqual(logsA.map((n) => [n.params.level, (n.params.data as { msg: string; tool: string }).msg, (n.params.data as { tool: string }).tool]), [['info', 'call', 'slow']]);
+    assert.deepEqual(
+      logsA.map((n) => [n.params.level, (n.params.data as { msg: string; tool: string }).msg, (n.params.data as { tool: string }).tool]),
+      [['info', 'call', 'slow']],
+    );
     assert.deepEqual(logsB, []);
     // Ending A's session leaves B's alone.
     const idA = a.transport.sessionId!;
     await disconnect(a);
-    const gone = await post(server.url, JSON.stringify({ jsonrpc: '2.0', id: 9, method: 'tools/list' }), { 'Mcp-Session-Id': idA, 'Mcp-Protocol-Version': PROTOCOL });
+    const gone = await post(server.url, JSON.stringify({ jsonrpc: '2.0', id: 9, method: 'tools/list' }), {
+      'Mcp-Session-Id': idA,
+      'Mcp-Protocol-Version': PROTOCOL,
+    });
     assert.equal(gone.status, 404);
     assert.deepEqual(await gone.json(), { jsonrpc: '2.0', error: { code: -32001, message: 'Session not found' }, id: null });
     assert.equal((await b.client.listTools()).tools.length, 3);
@@ -74,7 +106,12 @@ describe('serve --http (stateful sessions)', () => {
   test('a client reconnecting with Last-Event-ID gets the events it missed', async () => {
     const session = await rawSession(server.url);
     const headers = { 'Mcp-Session-Id': session, 'Mcp-Protocol-Version': PROTOCOL };
-    const call = JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'tools/call', params: { name: 'slow', arguments: { word: 'rain' }, _meta: { progressToken: 'p' } } });
+    const call = JSON.stringify({
+      jsonrpc: '2.0',
+      id: 7,
+      method: 'tools/call',
+      params: { name: 'slow', arguments: { word: 'rain' }, _meta: { progressToken: 'p' } },
+    });
     const abort = new AbortController();
     const res = await post(server.url, call, headers, abort.signal);
     assert.equal(res.headers.get('content-type'), 'text/event-stream');
@@ -100,7 +137,9 @@ describe('serve --http (stateful sessions)', () => {
       if (event.data.includes('"id":7')) break;
     }
     await resumed.body?.cancel().catch(() => {});
-    const messages = missed.map((e) => JSON.parse(e.data) as { method?: string; id?: number; params?: { message: string }; result?: CallToolResult });
+    const messages = missed.map(
+      (e) => JSON.parse(e.data) as { method?: string; id?: number; params?: { message: string }; result?: CallToolResult },
+    );
     const answer = messages.at(-1)!;
     assert.equal(answer.id, 7);
     assert.deepEqual(answer.result!.content, [{ type: 'text', text: 'test model received: wait for rain' }]);
@@ -128,9 +167,19 @@ describe('serve --http (stateful sessions)', () => {
       assert.deepEqual(await res.json(), { jsonrpc: '2.0', error: { code, message }, id: null });
     };
     await expect(await post(server.url, list), 400, -32000, 'Bad Request: Mcp-Session-Id header is required');
-    await expect(await fetch(server.url, { headers: { Accept: 'text/event-stream' } }), 400, -32000, 'Bad Request: Mcp-Session-Id header is required');
+    await expect(
+      await fetch(server.url, { headers: { Accept: 'text/event-stream' } }),
+      400,
+      -32000,
+      'Bad Request: Mcp-Session-Id header is required',
+    );
     await expect(await post(server.url, list, { 'Mcp-Session-Id': 'no-such-session' }), 404, -32001, 'Session not found');
-    await expect(await fetch(server.url, { method: 'DELETE', headers: { 'Mcp-Session-Id': 'no-such-session' } }), 404, -32001, 'Session not found');
+    await expect(
+      await fetch(server.url, { method: 'DELETE', headers: { 'Mcp-Session-Id': 'no-such-session' } }),
+      404,
+      -32001,
+      'Session not found',
+    );
     const session = await rawSession(server.url);
     await expect(
       await post(server.url, list, { 'Mcp-Session-Id': session, 'Mcp-Protocol-Version': '1999-01-01' }),
@@ -141,11 +190,26 @@ describe('serve --http (stateful sessions)', () => {
     const put = await fetch(server.url, { method: 'PUT', body: list });
     assert.equal(put.headers.get('allow'), 'GET, POST, DELETE');
     await expect(put, 405, -32000, 'Method not allowed.');
-    await expect(await post(server.url, initializeBody(), { Accept: 'application/json' }), 406, -32000, 'Not Acceptable: Client must accept both application/json and text/event-stream');
-    await expect(await post(server.url, initializeBody(), { 'Content-Type': 'text/plain' }), 415, -32000, 'Unsupported Media Type: Content-Type must be application/json');
+    await expect(
+      await post(server.url, initializeBody(), { Accept: 'application/json' }),
+      406,
+      -32000,
+      'Not Acceptable: Client must accept both application/json and text/event-stream',
+    );
+    await expect(
+      await post(server.url, initializeBody(), { 'Content-Type': 'text/plain' }),
+      415,
+      -32000,
+      'Unsupported Media Type: Content-Type must be application/json',
+    );
     await expect(await post(server.url, '{"jsonrpc": "2.0", "id": 1, "meth', {}), 400, -32700, 'Parse error: Invalid JSON');
     await expect(await post(`${server.origin}/elsewhere`, list), 404, -32000, 'Not Found: the MCP endpoint is /mcp');
-    await expect(await fetch(server.url, { headers: { Accept: 'application/json', 'Mcp-Session-Id': session } }), 406, -32000, 'Not Acceptable: Client must accept text/event-stream');
+    await expect(
+      await fetch(server.url, { headers: { Accept: 'application/json', 'Mcp-Session-Id': session } }),
+      406,
+      -32000,
+      'Not Acceptable: Client must accept text/event-stream',
+    );
     const ended = await fetch(server.url, { method: 'DELETE', headers: { 'Mcp-Session-Id': session } });
     assert.equal(ended.status, 200);
   });

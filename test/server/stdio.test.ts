@@ -63,7 +63,10 @@ test('initialize, tools/list, tools/call, prompts over stdio', async (t) => {
   assert.ok(client.getServerCapabilities()?.tools);
 
   const { tools } = await client.listTools();
-  assert.deepEqual(tools.map((x) => x.name), ['poet', 'typed']);
+  assert.deepEqual(
+    tools.map((x) => x.name),
+    ['poet', 'typed'],
+  );
   assert.deepEqual(tools[0], {
     name: 'poet',
     title: 'Poet',
@@ -127,12 +130,16 @@ test('bad arguments give an isError result naming the field, and the server keep
   assert.equal(missing.isError, true);
   assert.deepEqual(missing.content, [{ type: 'text', text: 'Invalid arguments for tool poet: theme: is required' }]);
   const wrong = await client.callTool({ name: 'poet', arguments: { theme: 'x', lines: 1, mood: 'angry' } });
-  assert.deepEqual(wrong.content, [{ type: 'text', text: 'Invalid arguments for tool poet: lines: must be >= 2; mood: must be one of "happy", "sad"' }]);
+  assert.deepEqual(wrong.content, [
+    { type: 'text', text: 'Invalid arguments for tool poet: lines: must be >= 2; mood: must be one of "happy", "sad"' },
+  ]);
   const extra = await client.callTool({ name: 'typed', arguments: { doc: { title: 'T' }, other: 1 } });
   assert.deepEqual(extra.content, [{ type: 'text', text: 'Invalid arguments for tool typed: unknown property "other"' }]);
   await assert.rejects(client.callTool({ name: 'nope', arguments: {} }), /Unknown tool: nope/);
   const ok = await client.callTool({ name: 'poet', arguments: { theme: 'values {{verbatim}} <b>&' } });
-  assert.deepEqual(ok.content, [{ type: 'text', text: 'test model received: write a poem about values {{verbatim}} <b>& in 4 lines (any mood)' }]);
+  assert.deepEqual(ok.content, [
+    { type: 'text', text: 'test model received: write a poem about values {{verbatim}} <b>& in 4 lines (any mood)' },
+  ]);
 });
 
 /** Raw JSON-RPC over the child's stdio, to see every byte it writes on stdout. */
@@ -151,7 +158,12 @@ function rawServer(file: string) {
     }
   };
   const exited = new Promise<{ code: number | null; at: number }>((r) => child.on('exit', (code) => r({ code, at: Date.now() })));
-  const init = { jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } };
+  const init = {
+    jsonrpc: '2.0',
+    id: 0,
+    method: 'initialize',
+    params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'raw', version: '1' } },
+  };
   return { child, send, waitFor, exited, init, out: () => stdout, err: () => stderr };
 }
 
@@ -170,7 +182,12 @@ tools:
   await s.waitFor(() => s.out().includes('"id":0'));
   s.send({ jsonrpc: '2.0', method: 'notifications/initialized' });
   s.send({ jsonrpc: '2.0', id: 1, method: 'logging/setLevel', params: { level: 'debug' } });
-  s.send({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'poet', arguments: { theme: 'x' }, _meta: { progressToken: 'p' } } });
+  s.send({
+    jsonrpc: '2.0',
+    id: 2,
+    method: 'tools/call',
+    params: { name: 'poet', arguments: { theme: 'x' }, _meta: { progressToken: 'p' } },
+  });
   s.send({ jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'broken', arguments: {} } });
   s.send({ jsonrpc: '2.0', id: 4, method: 'tools/call', params: { name: 'poet', arguments: { theme: 7 } } });
   s.send({ jsonrpc: '2.0', id: 5, method: 'no/such/method' });
@@ -187,8 +204,14 @@ tools:
     const msg = JSON.parse(line) as { jsonrpc: string };
     assert.equal(msg.jsonrpc, '2.0', line);
   }
-  assert.ok(lines.some((l) => l.includes('notifications/progress')), 'progress was sent');
-  assert.ok(lines.some((l) => l.includes('notifications/message')), 'logs were mirrored to the client');
+  assert.ok(
+    lines.some((l) => l.includes('notifications/progress')),
+    'progress was sent',
+  );
+  assert.ok(
+    lines.some((l) => l.includes('notifications/message')),
+    'logs were mirrored to the client',
+  );
 });
 
 test('stdin closing mid-call ends the process within 1 s', async () => {

@@ -14,7 +14,13 @@ const cases: TestCase[] = ['poet #1', 'poet #2', 'critic #1'].map((label) => ({
   timeoutMs: 1000,
 }));
 
-const outcome = (i: number, status: CaseOutcome['status'], messages: string[] = [], ms = 5): CaseOutcome => ({ case: cases[i]!, status, messages, ms, text: 'x' });
+const outcome = (i: number, status: CaseOutcome['status'], messages: string[] = [], ms = 5): CaseOutcome => ({
+  case: cases[i]!,
+  status,
+  messages,
+  ms,
+  text: 'x',
+});
 
 function sink(isTTY: boolean) {
   let text = '';
@@ -24,14 +30,17 @@ function sink(isTTY: boolean) {
 test('plain output: lines in declaration order whatever finishes first, summary last', () => {
   const out = sink(false);
   const r = new Reporter(out.stream, cases);
-  [0, 1, 2].forEach((i) => r.start(i));
+  for (const i of [0, 1, 2]) r.start(i);
   r.done(outcome(2, 'passed'), 2);
   assert.equal(out.text(), ''); // waits for #1 and #2
   r.done(outcome(0, 'failed', ['expected text to contain "a", got "b"']), 0);
   assert.equal(out.text(), 'FAIL poet #1: expected text to contain "a", got "b"\n');
   r.done(outcome(1, 'error', ['no result: MCP error -32001: Request timed out']), 1);
   r.summary([outcome(0, 'failed'), outcome(1, 'error'), outcome(2, 'passed')]);
-  assert.equal(out.text(), 'FAIL poet #1: expected text to contain "a", got "b"\nFAIL poet #2: no result: MCP error -32001: Request timed out\nok critic #1\n1 passed, 2 failed\n');
+  assert.equal(
+    out.text(),
+    'FAIL poet #1: expected text to contain "a", got "b"\nFAIL poet #2: no result: MCP error -32001: Request timed out\nok critic #1\n1 passed, 2 failed\n',
+  );
 });
 
 test('on a terminal: a status line rewritten in place, cleared before each result and the summary', () => {

@@ -78,14 +78,23 @@ test('a passing example set: ok lines in declaration order, the summary last, ex
   assert.deepEqual([root.attrs.name, root.attrs.tests, root.attrs.failures, root.attrs.errors], ['agents.yaml', '3', '0', '0']);
   assert.match(root.attrs.time!, /^\d+\.\d{3}$/);
   const suites = child(root, 'testsuite');
-  assert.deepEqual(suites.map((s) => [s.attrs.name, s.attrs.tests, s.attrs.failures]), [['poet', '2', '0'], ['counter', '1', '0']]);
+  assert.deepEqual(
+    suites.map((s) => [s.attrs.name, s.attrs.tests, s.attrs.failures]),
+    [
+      ['poet', '2', '0'],
+      ['counter', '1', '0'],
+    ],
+  );
   assert.match(suites[0]!.attrs.timestamp!, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$/);
   const cases = suites.flatMap((s) => child(s, 'testcase'));
-  assert.deepEqual(cases.map((c) => [c.attrs.name, c.attrs.classname, c.children.length]), [
-    ['poet #1', 'poet', 0],
-    ['poet #2 (exact)', 'poet', 0],
-    ['counter #1', 'counter', 0],
-  ]);
+  assert.deepEqual(
+    cases.map((c) => [c.attrs.name, c.attrs.classname, c.children.length]),
+    [
+      ['poet #1', 'poet', 0],
+      ['poet #2 (exact)', 'poet', 0],
+      ['counter #1', 'counter', 0],
+    ],
+  );
   for (const c of cases) assert.match(c.attrs.time!, /^\d+\.\d{3}$/);
 });
 
@@ -114,7 +123,10 @@ test('a failing example set: FAIL lines say why, exit 1, failures in JUnit XML e
   assert.equal(cases[1]!.attrs.name, 'poet #2 (quotes " & <angles>)');
   const failure = child(cases[1]!, 'failure')[0]!;
   assert.equal(failure.attrs.message, `expected text to contain "<hats> & \\"caps\\"" and "shoes", got ${got}`);
-  assert.equal(failure.text, `expected text to contain "<hats> & \\"caps\\"" and "shoes", got ${got}\n\nresult:\nRoses are red, socks are blue`);
+  assert.equal(
+    failure.text,
+    `expected text to contain "<hats> & \\"caps\\"" and "shoes", got ${got}\n\nresult:\nRoses are red, socks are blue`,
+  );
   assert.equal(child(cases[0]!, 'failure').length, 0);
   assert.equal(child(cases[4]!, 'failure')[0]!.attrs.message, 'the tool returned an error: "missing: OPENAI_API_KEY is not set"');
 });
@@ -141,7 +153,9 @@ tools:
 });
 
 test('bad usage and bad files exit 2 with a located message; no examples is not a failure', async () => {
-  const bad = writeConfig('tools:\n  poet:\n    prompt: hi {{theme}}\n    input: { theme: { type: string } }\n    model: test\n    examples:\n      - input: { theme: 3 }\n');
+  const bad = writeConfig(
+    'tools:\n  poet:\n    prompt: hi {{theme}}\n    input: { theme: { type: string } }\n    model: test\n    examples:\n      - input: { theme: 3 }\n',
+  );
   const run = await runCli(['test', bad]);
   assert.equal(run.code, 2);
   assert.equal(run.stdout, '');
@@ -150,7 +164,10 @@ test('bad usage and bad files exit 2 with a located message; no examples is not 
   const ok = writeConfig('tools:\n  poet:\n    prompt: hi\n    model: test\n    examples: [{ input: {} }]\n');
   const model = await runCli(['test', ok, '--model', 'tset']);
   assert.equal(model.code, 2);
-  assert.equal(model.stderr, '--model: unknown model "tset" (did you mean "test"?); give a name from models:, provider:model-id, sampling or test\n');
+  assert.equal(
+    model.stderr,
+    '--model: unknown model "tset" (did you mean "test"?); give a name from models:, provider:model-id, sampling or test\n',
+  );
   const filter = await runCli(['test', ok, '--filter', 'critic']);
   assert.equal(filter.code, 2);
   assert.equal(filter.stderr, '--filter "critic" matches no case; cases: poet #1\n');

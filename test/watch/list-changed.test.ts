@@ -12,7 +12,10 @@ import { ProviderRegistry } from '../../src/providers/registry.js';
 import { buildServer } from '../../src/server/build.js';
 
 const config = (tools: string, prompt = 'rhyme') =>
-  loadConfigText('/tmp/agents.yaml', `defaults: { model: test }\ntools:\n${tools}prompts:\n  rhyme:\n    messages: [{ role: user, text: ${prompt} }]\n`);
+  loadConfigText(
+    '/tmp/agents.yaml',
+    `defaults: { model: test }\ntools:\n${tools}prompts:\n  rhyme:\n    messages: [{ role: user, text: ${prompt} }]\n`,
+  );
 const POET = '  poet: { prompt: write }\n';
 const CRITIC = '  critic: { prompt: review }\n';
 
@@ -40,7 +43,10 @@ test('every connected server is told; unchanged lists send nothing; a closed ses
   await settle();
   assert.deepEqual(a.seen, ['tools']);
   assert.deepEqual(b.seen, ['tools']);
-  assert.deepEqual((await b.client.listTools()).tools.map((t) => t.name), ['poet', 'critic']);
+  assert.deepEqual(
+    (await b.client.listTools()).tools.map((t) => t.name),
+    ['poet', 'critic'],
+  );
 
   runner.setConfig(config(POET + CRITIC, 'rhyme again')); // a template is not part of any list
   await settle();

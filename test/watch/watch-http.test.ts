@@ -21,7 +21,10 @@ async function until(predicate: () => boolean, what: string, timeoutMs = 10_000)
 
 test('a reload notifies every HTTP session', async () => {
   const file = writeConfig(V1);
-  const child = spawn(process.execPath, [BIN, 'serve', file, '--http', '--port', '0', '--watch'], { env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, 'serve', file, '--http', '--port', '0', '--watch'], {
+    env: cleanEnv(),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const clients: Client[] = [];
@@ -46,7 +49,11 @@ test('a reload notifies every HTTP session', async () => {
     await until(() => listening[0]! && listening[1]!, 'both notification streams');
     writeFileSync(file, V2);
     await until(() => changed[0] === 1 && changed[1] === 1, `both sessions notified (${changed})`);
-    for (const client of clients) assert.deepEqual((await client.listTools()).tools.map((t) => t.name), ['poet', 'critic']);
+    for (const client of clients)
+      assert.deepEqual(
+        (await client.listTools()).tools.map((t) => t.name),
+        ['poet', 'critic'],
+      );
   } finally {
     await Promise.all(clients.map((c) => c.close().catch(() => {})));
     child.kill('SIGTERM');

@@ -4,7 +4,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { PromptListChangedNotificationSchema, ToolListChangedNotificationSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import {
+  PromptListChangedNotificationSchema,
+  ToolListChangedNotificationSchema,
+  type CallToolResult,
+} from '@modelcontextprotocol/sdk/types.js';
 import { connectStdio, writeConfig } from '../helpers/cli.js';
 
 const V1 = `
@@ -55,15 +59,27 @@ test('a valid edit applies without a restart; an invalid one is reported and the
     let promptsChanged = 0;
     client.setNotificationHandler(ToolListChangedNotificationSchema, () => void toolsChanged++);
     client.setNotificationHandler(PromptListChangedNotificationSchema, () => void promptsChanged++);
-    assert.deepEqual((await client.listTools()).tools.map((t) => t.name), ['poet']);
+    assert.deepEqual(
+      (await client.listTools()).tools.map((t) => t.name),
+      ['poet'],
+    );
 
     // Saved the way many editors do: a temporary file renamed over the original.
     const temp = join(dirname(file), '.agents.yaml.swp');
     writeFileSync(temp, V2);
     renameSync(temp, file);
     await until(() => toolsChanged === 1 && promptsChanged === 1, 'list_changed notifications');
-    assert.deepEqual((await client.listTools()).tools.map((t) => [t.name, t.description]), [['poet', undefined], ['critic', 'Reviews a poem']]);
-    assert.deepEqual((await client.listPrompts()).prompts.map((p) => p.name), ['rhyme']);
+    assert.deepEqual(
+      (await client.listTools()).tools.map((t) => [t.name, t.description]),
+      [
+        ['poet', undefined],
+        ['critic', 'Reviews a poem'],
+      ],
+    );
+    assert.deepEqual(
+      (await client.listPrompts()).prompts.map((p) => p.name),
+      ['rhyme'],
+    );
     const review = (await client.callTool({ name: 'critic', arguments: { poem: 'socks' } })) as CallToolResult;
     assert.deepEqual(review.content, [{ type: 'text', text: 'test model received: review socks' }]);
     assert.match(server.stderr(), /agent-mcp info: reloaded .*agents\.yaml tools=2 prompts=1\n/);
@@ -75,14 +91,20 @@ test('a valid edit applies without a restart; an invalid one is reported and the
     assert.ok(log.includes(`agent-mcp error: ${file}:13:20: tools.critic.prompt: placeholder {{poem}} names no declared argument\n`), log);
     assert.ok(log.includes(`agent-mcp error: ${file} has errors; still serving the previous config\n`), log);
     assert.equal(toolsChanged, 1);
-    assert.deepEqual((await client.listTools()).tools.map((t) => t.name), ['poet', 'critic']);
+    assert.deepEqual(
+      (await client.listTools()).tools.map((t) => t.name),
+      ['poet', 'critic'],
+    );
     const again = (await client.callTool({ name: 'critic', arguments: { poem: 'hats' } })) as CallToolResult;
     assert.deepEqual(again.content, [{ type: 'text', text: 'test model received: review hats' }]);
 
     // Back to the first version: the tool disappears, the client is told again.
     writeFileSync(file, V1);
     await until(() => toolsChanged === 2 && promptsChanged === 2, 'the second list_changed');
-    assert.deepEqual((await client.listTools()).tools.map((t) => t.name), ['poet']);
+    assert.deepEqual(
+      (await client.listTools()).tools.map((t) => t.name),
+      ['poet'],
+    );
   } finally {
     await server.close();
   }
@@ -97,7 +119,10 @@ test('without --watch an edit changes nothing', async () => {
     writeFileSync(file, V2);
     await new Promise((r) => setTimeout(r, 400)); // well past the watch debounce
     assert.equal(changed, 0);
-    assert.deepEqual((await server.client.listTools()).tools.map((t) => t.name), ['poet']);
+    assert.deepEqual(
+      (await server.client.listTools()).tools.map((t) => t.name),
+      ['poet'],
+    );
   } finally {
     await server.close();
   }

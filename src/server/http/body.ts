@@ -1,7 +1,10 @@
 // Reading a POST body: bounded, so one client cannot make the server buffer without end.
 import type { IncomingMessage } from 'node:http';
 
-export type BodyResult = { ok: true; text: string } | { ok: false; tooLarge: true; drained: boolean } | { ok: false; tooLarge: false; error: Error };
+export type BodyResult =
+  | { ok: true; text: string }
+  | { ok: false; tooLarge: true; drained: boolean }
+  | { ok: false; tooLarge: false; error: Error };
 
 /**
  * Read the body up to `limit` bytes. Beyond it, stop keeping bytes but keep draining up to `drainLimit` more, so

@@ -39,7 +39,10 @@ export class SessionEventStore implements EventStore {
     return this.parse(eventId)?.stream;
   }
 
-  async replayEventsAfter(lastEventId: string, { send }: { send: (eventId: string, message: JSONRPCMessage) => Promise<void> }): Promise<string> {
+  async replayEventsAfter(
+    lastEventId: string,
+    { send }: { send: (eventId: string, message: JSONRPCMessage) => Promise<void> },
+  ): Promise<string> {
     const last = this.parse(lastEventId);
     if (!last) throw new Error(`unknown event id ${lastEventId}`);
     // Copy first: sending awaits, and new events may arrive meanwhile (the SDK sends those live).
@@ -61,7 +64,10 @@ export class SessionEventStore implements EventStore {
   }
 
   private evict(): void {
-    while (this.events.length - this.head > this.limits.maxEvents || (this.bytes > this.limits.maxBytes && this.events.length - this.head > 1)) {
+    while (
+      this.events.length - this.head > this.limits.maxEvents ||
+      (this.bytes > this.limits.maxBytes && this.events.length - this.head > 1)
+    ) {
       const e = this.events[this.head++]!;
       this.bytes -= e.data.length + e.stream.length;
     }

@@ -96,7 +96,12 @@ export class Guard {
     const auth = headers.authorization;
     const m = auth ? /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(auth) : null;
     if (!m) {
-      return { ok: false, status: 401, message: 'Unauthorized: missing bearer token', headers: { 'WWW-Authenticate': 'Bearer realm="agent-mcp"' } };
+      return {
+        ok: false,
+        status: 401,
+        message: 'Unauthorized: missing bearer token',
+        headers: { 'WWW-Authenticate': 'Bearer realm="agent-mcp"' },
+      };
     }
     // Compare digests: equal lengths, and the time taken says nothing about the token.
     if (!timingSafeEqual(digest(m[1]!), this.tokenDigest)) {
