@@ -1,0 +1,27 @@
+// What a running call may ask of the MCP client that made it. server/ implements it per request, in the era the
+// client speaks: a direct request in the 2025 era, an `input_required` round trip in the modern one. Providers
+// (sampling) and toolsets (relayed elicitation) see only this interface, never a transport.
+import type {
+  ClientCapabilities,
+  CreateMessageRequestParams,
+  CreateMessageResultWithTools,
+  ElicitRequestParams,
+  ElicitResult,
+} from '@modelcontextprotocol/sdk/types.js';
+
+export type ProtocolEraName = '2025' | 'modern';
+
+export interface ClientRequestOptions {
+  signal: AbortSignal;
+  timeoutMs: number;
+}
+
+export interface ClientSession {
+  readonly era: ProtocolEraName;
+  /** The client's capabilities for this request (per request in the modern era); undefined when unknown. */
+  readonly capabilities: ClientCapabilities | undefined;
+  /** sampling/createMessage: the client's own model. */
+  createMessage(params: CreateMessageRequestParams, options: ClientRequestOptions): Promise<CreateMessageResultWithTools>;
+  /** elicitation/create: ask the user. */
+  elicit(params: ElicitRequestParams, options: ClientRequestOptions): Promise<ElicitResult>;
+}
