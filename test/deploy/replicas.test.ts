@@ -1,0 +1,213 @@
+// Three `agent-mcp serve --http` processes behind real nginx with deploy/nginx/agent-mcp.conf as shipped: what one
+// process does over HTTP holds through the proxy, in --stateless mode (round robin) and with 2025-era stateful
+// sessions (routed to the replica that created them by the prefix nginx puts on the session id).
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { request } from 'node:http';
+import { StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { CallToolResult, Progress } from '@modelcontextprotocol/sdk/types.js';
+import { deployConf, nginxSkip, startNginx, type Nginx } from '../helpers/nginx.ts';
+import { connect, disconnect, health, initializeBody, post, startHttp, type Running } from '../server/http-helpers.ts';
+
+const TOKEN = 'tok-replicas-horse';
+const AUTH = { Authorization: `Bearer ${TOKEN}` };
+
+/** Each replica answers with its own name, so a test sees which one served a call. */
+const replicaYaml = (n: number) => `
+models:
+  t: { provider: test, responses: ["replica${n}"] }
+  slow: { provider: test, delay: 200ms }
+defaults:
+  model: t
+tools:
+  who:
+    prompt: who are you {{word}}
+    input:
+      word: { type: string }
+  slow:
+    model: slow
+    prompt: wait for {{word}}
+    input:
+      word: { type: string }
+`;
+
+const errorBody = (code: number, message: string) => ({ jsonrpc: '2.0', error: { code, message }, id: null });
+
+interface Deployment {
+  replicas: Running[];
+  nginx: Nginx;
+  url: string;
+  stop(): Promise<void>;
+}
+
+async function deploy(args: string[]): Promise<Deployment> {
+  const replicas = await Promise.all([1, 2, 3].map((n) => startHttp(args, { yaml: replicaYaml(n) })));
+  const nginx = await startNginx(deployConf(replicas.map((r) => Number(new URL(r.url).port)))).catch(async (err: unknown) => {
+    await Promise.all(replicas.map((r) => r.stop()));
+    throw err;
+  });
+  return {
+    replicas,
+    nginx,
+    url: `${nginx.origin}/mcp`,
+    stop: async () => {
+      await nginx.stop();
+      await Promise.all(replicas.map((r) => r.stop()));
+    },
+  };
+}
+
+const textOf = (r: unknown) => ((r as CallToolResult).content[0] as { text: string }).text;
+
+/** fetch will not let a caller set Host: use node:http for that one. */
+function postWithHost(url: string, host: string, body: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      {
+        method: 'POST',
+        headers: { Host: host, 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream', ...AUTH },
+      },
+      (res) => {
+        let text = '';
+        res.on('data', (c: Buffer) => (text += c));
+        res.on('end', () => resolve({ status: res.statusCode!, body: text }));
+      },
+    );
+    req.once('error', reject);
+    req.end(body);
+  });
+}
+
+describe('--stateless replicas behind nginx', { skip: nginxSkip }, () => {
+  let d: Deployment;
+  before(async () => {
+    d = await deploy(['--stateless', '--auth-token', TOKEN, '--allow-origin', 'https://app.example.com', '--body-limit', '4kb']);
+  });
+  after(async () => {
+    await d?.stop();
+  });
+
+  test('lists and calls; the calls go round the replicas', async () => {
+    const c = await connect(d.url, AUTH);
+    const { tools } = await c.client.listTools();
+    assert.deepEqual(
+      tools.map((t) => t.name),
+      ['who', 'slow'],
+    );
+    const answers = new Set<string>();
+    for (let i = 0; i < 6; i++) answers.add(textOf(await c.client.callTool({ name: 'who', arguments: { word: String(i) } })));
+    assert.deepEqual([...answers].sort(), ['replica1', 'replica2', 'replica3']);
+    await c.client.close();
+  });
+
+  test('progress streams through the proxy', async () => {
+    const c = await connect(d.url, AUTH);
+    const progress: Progress[] = [];
+    const result = await c.client.callTool({ name: 'slow', arguments: { word: 'tea' } }, undefined, {
+      onprogress: (p) => progress.push(p),
+    });
+    assert.equal(textOf(result), 'test model received: wait for tea');
+    assert.equal(progress[0]?.message, 'step 1/10: thinking');
+    assert.equal(
+      progress
+        .slice(1)
+        .map((p) => p.message)
+        .join(''),
+      'test model received: wait for tea',
+    );
+    await c.client.close();
+  });
+
+  test('the bearer token is checked by the replicas', async () => {
+    const res = await post(d.url, initializeBody());
+    assert.equal(res.status, 401);
+    assert.equal(res.headers.get('www-authenticate'), 'Bearer realm="agent-mcp"');
+    assert.deepEqual(await res.json(), errorBody(-32000, 'Unauthorized: missing bearer token'));
+    const wrong = await post(d.url, initializeBody(), { Authorization: 'Bearer nope' });
+    assert.equal(wrong.status, 401);
+    assert.deepEqual(await wrong.json(), errorBody(-32000, 'Unauthorized: invalid bearer token'));
+  });
+
+  test('Origin and Host are checked as the client sent them', async () => {
+    const evil = await post(d.url, initializeBody(), { ...AUTH, Origin: 'https://evil.example' });
+    assert.equal(evil.status, 403);
+    assert.deepEqual(await evil.json(), errorBody(-32000, 'Forbidden: Origin not allowed: https://evil.example'));
+    const app = await post(d.url, initializeBody(), { ...AUTH, Origin: 'https://app.example.com' });
+    assert.equal(app.status, 200);
+    assert.equal(app.headers.get('access-control-allow-origin'), 'https://app.example.com');
+    await app.text();
+    const host = await postWithHost(d.url, 'evil.example', initializeBody());
+    assert.equal(host.status, 403);
+    assert.deepEqual(JSON.parse(host.body), errorBody(-32000, 'Forbidden: Host not allowed: evil.example'));
+  });
+
+  test('a body over the limit gets the replica’s 413, not an nginx page', async () => {
+    const big = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { pad: 'x'.repeat(8000) } });
+    const res = await post(d.url, big, AUTH);
+    assert.equal(res.status, 413);
+    assert.deepEqual(await res.json(), errorBody(-32000, 'Payload Too Large: Request body must not exceed 4096 bytes'));
+  });
+});
+
+describe('stateful sessions behind nginx', { skip: nginxSkip }, () => {
+  let d: Deployment;
+  before(async () => {
+    d = await deploy([]);
+  });
+  after(async () => {
+    await d?.stop();
+  });
+
+  test("a session's requests all reach the replica that created it", async () => {
+    const c = await connect(d.url);
+    const id = c.transport.sessionId!;
+    const m = /^r([1-3])\.[0-9a-f-]{36}$/.exec(id);
+    assert.ok(m, `session id ${id}`);
+    const n = Number(m[1]);
+    for (let i = 0; i < 4; i++)
+      assert.equal(textOf(await c.client.callTool({ name: 'who', arguments: { word: String(i) } })), `replica${n}`);
+    const progress: Progress[] = [];
+    await c.client.callTool({ name: 'slow', arguments: { word: 'x' } }, undefined, { onprogress: (p) => progress.push(p) });
+    assert.equal(progress[0]?.message, 'step 1/10: thinking');
+    const sessions = await Promise.all(d.replicas.map(async (r) => (await health(r.origin)).sessions));
+    assert.deepEqual(
+      sessions,
+      [1, 2, 3].map((k) => (k === n ? 1 : 0)),
+    );
+    await disconnect(c);
+    assert.equal((await health(d.replicas[n - 1]!.origin)).sessions, 0);
+  });
+
+  test('new sessions spread over the replicas', async () => {
+    const clients = [await connect(d.url), await connect(d.url), await connect(d.url)];
+    const routes = clients.map((c) => c.transport.sessionId!.slice(0, 2)).sort();
+    assert.deepEqual(routes, ['r1', 'r2', 'r3']);
+    for (const c of clients) await disconnect(c);
+  });
+
+  test('a session whose replica died gets 404, and the client starts a new one elsewhere', async () => {
+    let c = await connect(d.url);
+    const n = Number(c.transport.sessionId![1]);
+    assert.equal(textOf(await c.client.callTool({ name: 'who', arguments: { word: 'a' } })), `replica${n}`);
+    const victim = d.replicas[n - 1]!;
+    victim.child.kill('SIGKILL');
+    assert.equal(await victim.exited, 'SIGKILL');
+
+    const err = await c.client.callTool({ name: 'who', arguments: { word: 'b' } }).then(
+      () => assert.fail('the call should fail'),
+      (e: unknown) => e,
+    );
+    assert.ok(err instanceof StreamableHTTPError);
+    assert.equal(err.code, 404);
+    assert.match(err.message, /Session not found/);
+    await c.client.close();
+
+    // What the spec asks of a client on 404: a new session, without the old id.
+    c = await connect(d.url);
+    const again = Number(c.transport.sessionId![1]);
+    assert.notEqual(again, n);
+    assert.equal(textOf(await c.client.callTool({ name: 'who', arguments: { word: 'c' } })), `replica${again}`);
+    await disconnect(c);
+  });
+});
