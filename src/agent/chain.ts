@@ -1,5 +1,6 @@
 // The fallback chain of one call: the first usable model answers; retriable failures are retried with
 // backoff (honouring Retry-After), then the next model takes over for the rest of the call.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ModelUnavailableError, ProviderError, errorMessage } from '../errors.js';
 import type { ModelConfig } from '../config/types.js';
 import type { ProviderRegistry } from '../providers/registry.js';
@@ -16,8 +17,6 @@ export interface ChainOptions {
   onEvent?: (message: string) => void;
   /** When the call must be over (epoch ms): a wait that would outlast it hands over to the next model instead. */
   deadline?: number;
-  /** Overridable for tests of the backoff arithmetic. */
-  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
 
 export class AllModelsFailedError extends Error {
@@ -31,21 +30,6 @@ export function backoffDelay(attempt: number, retryAfterMs?: number, random = Ma
   if (retryAfterMs !== undefined && retryAfterMs >= 0) return Math.min(retryAfterMs, MAX_DELAY_MS);
   const exp = Math.min(BASE_DELAY_MS * 2 ** attempt, MAX_DELAY_MS);
   return Math.round(exp / 2 + random() * (exp / 2)); // "equal jitter": never zero, never more than exp
-}
-
-export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 export class ModelChain {
@@ -66,7 +50,6 @@ export class ModelChain {
   }
 
   async generate(req: GenerateRequest): Promise<GenerateResult> {
-    const sleep = this.options.sleep ?? abortableSleep;
     for (; this.index < this.models.length; this.index++, this.provider = undefined) {
       const model = this.models[this.index]!;
       this.provider ??= this.registry.loaded(model) ?? (await this.registry.get(model));
@@ -98,7 +81,7 @@ export class ModelChain {
             break;
           }
           this.options.onEvent?.(`${model.name}: ${errorMessage(err)}; retry ${attempt + 1}/${retries} in ${delay} ms`);
-          await sleep(delay, req.signal);
+          await sleep(delay, undefined, { signal: req.signal });
         }
       }
       if (this.index + 1 < this.models.length)

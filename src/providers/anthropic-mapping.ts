@@ -9,6 +9,7 @@ import type {
   Tool,
   ToolChoice,
 } from '@anthropic-ai/sdk/resources/messages/messages';
+import { answerTooLarge, describeBody, MAX_ANSWER_CHARS, malformedAnswer } from './error-mapping.js';
 import type { FinishReason, GenerateResult, JsonSchema, Message, Part, ToolCall, ToolSpec, Usage } from './types.js';
 import { ToolNames } from './tool-name-mapping.js';
 
@@ -142,6 +143,7 @@ type Block = { type: 'text'; text: string } | { type: 'tool_use'; id: string; na
 
 /** Content blocks -> a result; a call of the output tool becomes the answer's JSON text. */
 function toResult(content: Block[], stop: string | null | undefined, usage: Usage, model: string, tools: AnthropicTools): GenerateResult {
+  if (!stop) throw malformedAnswer('the message has no stop reason');
   const answer = tools.output ? content.find((b) => b.type === 'tool_use' && b.name === tools.output) : undefined;
   if (answer && answer.type === 'tool_use') {
     return { content: [{ type: 'text', text: answer.input.trim() || '{}' }], toolCalls: [], finishReason: 'stop', usage, model };
@@ -155,10 +157,15 @@ function toResult(content: Block[], stop: string | null | undefined, usage: Usag
   return { content: text ? [{ type: 'text', text }] : [], toolCalls, finishReason: toFinishReason(stop), usage, model };
 }
 
+/** The SDK hands back whatever the body was (an HTML page is a string): check the shape before reading it. */
 export function fromMessage(message: AnthropicMessage, tools: AnthropicTools): GenerateResult {
+  if (!message || typeof message !== 'object' || !Array.isArray(message.content)) {
+    throw malformedAnswer(`not a message (${describeBody(message)})`);
+  }
   const content: Block[] = [];
   for (const b of message.content) {
-    if (b.type === 'text') content.push({ type: 'text', text: b.text });
+    if (b?.type === 'text' && typeof b.text === 'string' && b.text.length > MAX_ANSWER_CHARS) throw answerTooLarge();
+    if (b?.type === 'text') content.push({ type: 'text', text: b.text });
     else if (b.type === 'tool_use') content.push({ type: 'tool_use', id: b.id, name: b.name, input: JSON.stringify(b.input ?? {}) });
   }
   return toResult(content, message.stop_reason, toUsage(message.usage), message.model, tools);
@@ -175,13 +182,15 @@ export class EventAccumulator {
 
   /** Take one event; returns its text delta (for progress), if any. */
   add(event: RawMessageStreamEvent): string {
+    if (!event || typeof event !== 'object') throw malformedAnswer(`a stream event is not an object (${describeBody(event)})`);
     switch (event.type) {
       case 'message_start':
-        this.model = event.message.model;
-        this.usage = { ...event.message.usage };
+        this.model = event.message?.model ?? '';
+        this.usage = { ...event.message?.usage };
         return '';
       case 'content_block_start': {
         const b = event.content_block;
+        if (!b) return '';
         if (b.type === 'text') this.blocks[event.index] = { type: 'text', text: b.text };
         else if (b.type === 'tool_use') {
           // Some proxies put the whole input here instead of streaming it.
@@ -193,15 +202,16 @@ export class EventAccumulator {
       case 'content_block_delta': {
         const block = this.blocks[event.index];
         const d = event.delta;
-        if (d.type === 'text_delta' && block?.type === 'text') {
+        if (d?.type === 'text_delta' && block?.type === 'text' && typeof d.text === 'string') {
           block.text += d.text;
+          if (block.text.length > MAX_ANSWER_CHARS) throw answerTooLarge();
           return d.text;
         }
-        if (d.type === 'input_json_delta' && block?.type === 'tool_use') block.input += d.partial_json;
+        if (d?.type === 'input_json_delta' && block?.type === 'tool_use') block.input += d.partial_json;
         return '';
       }
       case 'message_delta':
-        if (event.delta.stop_reason) this.stop = event.delta.stop_reason;
+        if (event.delta?.stop_reason) this.stop = event.delta.stop_reason;
         // Counts in message_delta are cumulative; input counts appear here only on some servers.
         for (const [k, v] of Object.entries(event.usage ?? {})) if (typeof v === 'number') (this.usage as Record<string, number>)[k] = v;
         return '';
@@ -210,7 +220,13 @@ export class EventAccumulator {
     }
   }
 
-  result(): GenerateResult {
+  /** The streamed answer; a stream that ended without a stop reason was cut or was never a stream. */
+  result(contentType?: string | null): GenerateResult {
+    if (!this.stop) {
+      const notStream =
+        contentType && !contentType.includes('text/event-stream') ? ` (the body was ${contentType}, not an event stream)` : '';
+      throw malformedAnswer(`the stream ended without a stop reason${notStream}`);
+    }
     return toResult(this.blocks.filter(Boolean), this.stop, toUsage(this.usage), this.model, this.tools);
   }
 }

@@ -3,6 +3,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import type { MessageCreateParamsBase } from '@anthropic-ai/sdk/resources/messages/messages';
 import type { ModelConfig } from '../config/types.js';
 import { toProviderError } from './error-mapping.js';
+import { IdleWatchdog } from './idle-watchdog.js';
 import {
   EventAccumulator,
   fromMessage,
@@ -55,19 +56,25 @@ export function createProvider(model: ModelConfig): Provider {
     async generate(req): Promise<GenerateResult> {
       const tools = toolNames(req.tools, req.output);
       const body = requestBody(model, req, tools);
+      const watch = new IdleWatchdog(req.signal, timeoutMs);
+      const options = { signal: watch.signal };
       try {
-        if (!req.onTextDelta) {
-          return fromMessage(await getClient().messages.create({ ...body, stream: false }, { signal: req.signal }), tools);
-        }
-        const stream = await getClient().messages.create({ ...body, stream: true }, { signal: req.signal });
+        if (!req.onTextDelta) return fromMessage(await getClient().messages.create({ ...body, stream: false }, options), tools);
+        const { data: stream, response } = await getClient()
+          .messages.create({ ...body, stream: true }, options)
+          .withResponse();
         const acc = new EventAccumulator(tools);
         for await (const event of stream) {
+          watch.kick();
           const delta = acc.add(event);
           if (delta) req.onTextDelta(delta);
         }
-        return acc.result();
+        return acc.result(response.headers.get('content-type'));
       } catch (err) {
-        throw (req.signal.aborted ? undefined : toProviderError(err, Anthropic, timeoutMs)) ?? err;
+        if (req.signal.aborted) throw err;
+        throw watch.timeoutError() ?? toProviderError(err, Anthropic, timeoutMs) ?? err;
+      } finally {
+        watch.dispose();
       }
     },
   };

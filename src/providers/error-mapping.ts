@@ -53,6 +53,30 @@ export function parseRetryAfter(headers: { get(name: string): string | null } | 
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
+/**
+ * An answer that arrived but cannot be read (an HTML page, a truncated body, no finish reason): the server's
+ * trouble, so another attempt or the next model may do better. Never an empty success.
+ */
+export function malformedAnswer(what: string): ProviderError {
+  return new ProviderError(`unreadable answer from the provider: ${what}`, true, { code: 'malformed' });
+}
+
+/** What a body that is not the expected JSON looked like, in a few words (never its content: it may echo a key). */
+export function describeBody(body: unknown): string {
+  if (typeof body === 'string') return body.trim() ? `${/^\s*<(!doctype|html)/i.test(body) ? 'an HTML page' : 'text'}` : 'an empty body';
+  if (body === null || body === undefined) return 'an empty body';
+  return Array.isArray(body) ? 'a JSON array' : `a JSON ${typeof body}`;
+}
+
+/** The longest answer text a model may send (characters): a bigger one is an error, not a huge reply line. */
+export const MAX_ANSWER_CHARS = 4 * 1024 * 1024;
+
+export function answerTooLarge(): ProviderError {
+  return new ProviderError(`the model's answer is over ${MAX_ANSWER_CHARS / 1024 / 1024} MiB, the limit of one answer`, false, {
+    code: 'too-large',
+  });
+}
+
 /** Provider text made safe to show: secrets removed, one bounded line. */
 export function cleanMessage(text: string): string {
   const flat = redact(text).replace(/\s+/g, ' ').trim();
@@ -103,6 +127,8 @@ export function toProviderError(err: unknown, classes: SdkErrorClasses, timeoutM
       retryAfterMs: retryable ? parseRetryAfter(e.headers) : undefined,
     });
   }
+  // The SDKs parse the body and each event with JSON.parse: a broken one is the provider's fault, not ours.
+  if (err instanceof SyntaxError) return malformedAnswer('its body is not valid JSON');
   // A stream cut mid-body surfaces as undici's "terminated" or a socket error, not as an SDK class.
   const code = networkCode(err);
   if (code || (err.name === 'TypeError' && /^(terminated|fetch failed)$/.test(err.message))) {

@@ -8,6 +8,7 @@ import type {
 } from 'openai/resources/chat/completions';
 import type { ResponseFormatJSONSchema } from 'openai/resources/shared';
 import type { FinishReason, GenerateResult, JsonSchema, Message, Part, ToolCall, ToolSpec, Usage } from './types.js';
+import { answerTooLarge, describeBody, MAX_ANSWER_CHARS, malformedAnswer } from './error-mapping.js';
 import type { ToolNames } from './tool-name-mapping.js';
 
 function textOf(parts: Part[]): string {
@@ -131,10 +132,16 @@ export function toUsage(usage: { prompt_tokens?: number; completion_tokens?: num
   return { inputTokens: usage?.prompt_tokens ?? 0, outputTokens: usage?.completion_tokens ?? 0 };
 }
 
+/** The SDK hands back whatever the body was (an HTML page is a string): check the shape before reading it. */
 export function fromCompletion(completion: ChatCompletion, names: ToolNames): GenerateResult {
+  if (!completion || typeof completion !== 'object' || !Array.isArray(completion.choices)) {
+    throw malformedAnswer(`not a chat completion (${describeBody(completion)})`);
+  }
   const choice = completion.choices[0];
+  if (!choice?.finish_reason) throw malformedAnswer('the chat completion has no finish reason');
   const message = choice?.message;
   const text = message?.content ?? message?.refusal ?? '';
+  if (typeof text === 'string' && text.length > MAX_ANSWER_CHARS) throw answerTooLarge();
   const toolCalls: ToolCall[] = [];
   for (const c of message?.tool_calls ?? []) {
     if (c.type === 'function') toolCalls.push({ id: c.id, name: names.local(c.function.name), input: c.function.arguments ?? '' });
@@ -161,6 +168,7 @@ export class ChunkAccumulator {
 
   /** Take one chunk; returns its text delta (for progress), if any. */
   add(chunk: ChatCompletionChunk): string {
+    if (!chunk || typeof chunk !== 'object') throw malformedAnswer(`a stream chunk is not an object (${describeBody(chunk)})`);
     if (chunk.model) this.model = chunk.model;
     if (chunk.usage) this.usage = toUsage(chunk.usage);
     const choice = chunk.choices?.[0];
@@ -175,14 +183,21 @@ export class ChunkAccumulator {
       if (d.function?.name) call.name += d.function.name;
       if (d.function?.arguments) call.input += d.function.arguments;
     }
-    if (delta.content) {
+    if (typeof delta.content === 'string' && delta.content) {
       this.text += delta.content;
+      if (this.text.length > MAX_ANSWER_CHARS) throw answerTooLarge();
       return delta.content;
     }
     return '';
   }
 
-  result(): GenerateResult {
+  /** The streamed answer; a stream that ended without a finish reason was cut or was never a stream. */
+  result(contentType?: string | null): GenerateResult {
+    if (!this.finish) {
+      const notStream =
+        contentType && !contentType.includes('text/event-stream') ? ` (the body was ${contentType}, not an event stream)` : '';
+      throw malformedAnswer(`the stream ended without a finish reason${notStream}`);
+    }
     const text = this.text || this.refusal;
     const toolCalls = this.calls
       .filter((c) => c?.name)

@@ -3,6 +3,7 @@ import OpenAI from 'openai';
 import type { ChatCompletionCreateParamsBase } from 'openai/resources/chat/completions';
 import type { ModelConfig } from '../config/types.js';
 import { toProviderError } from './error-mapping.js';
+import { IdleWatchdog } from './idle-watchdog.js';
 import { ChunkAccumulator, fromCompletion, toOpenAIMessages, toOpenAITools, toResponseFormat } from './openai-mapping.js';
 import { ToolNames } from './tool-name-mapping.js';
 import type { GenerateRequest, GenerateResult, Provider } from './types.js';
@@ -45,22 +46,25 @@ export function createProvider(model: ModelConfig): Provider {
     async generate(req): Promise<GenerateResult> {
       const names = new ToolNames(req.tools?.map((t) => t.name) ?? []);
       const body = requestBody(model, req, names);
+      const watch = new IdleWatchdog(req.signal, timeoutMs);
+      const options = { signal: watch.signal };
       try {
-        if (!req.onTextDelta) {
-          return fromCompletion(await getClient().chat.completions.create({ ...body, stream: false }, { signal: req.signal }), names);
-        }
-        const stream = await getClient().chat.completions.create(
-          { ...body, stream: true, stream_options: { include_usage: true } },
-          { signal: req.signal },
-        );
+        if (!req.onTextDelta) return fromCompletion(await getClient().chat.completions.create({ ...body, stream: false }, options), names);
+        const { data: stream, response } = await getClient()
+          .chat.completions.create({ ...body, stream: true, stream_options: { include_usage: true } }, options)
+          .withResponse();
         const acc = new ChunkAccumulator(names);
         for await (const chunk of stream) {
+          watch.kick();
           const delta = acc.add(chunk);
           if (delta) req.onTextDelta(delta);
         }
-        return acc.result();
+        return acc.result(response.headers.get('content-type'));
       } catch (err) {
-        throw (req.signal.aborted ? undefined : toProviderError(err, OpenAI, timeoutMs)) ?? err;
+        if (req.signal.aborted) throw err;
+        throw watch.timeoutError() ?? toProviderError(err, OpenAI, timeoutMs) ?? err;
+      } finally {
+        watch.dispose();
       }
     },
   };

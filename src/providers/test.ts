@@ -1,7 +1,9 @@
 // The offline, deterministic model: scripted replies, a minimal valid instance of an output schema, or an echo.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ProviderError } from '../errors.js';
 import type { ModelConfig } from '../config/types.js';
 import { minimalInstance } from '../util/json-schema.js';
+import { isRetryableStatus } from './error-mapping.js';
 import type { GenerateRequest, GenerateResult, Message, Provider, ToolCall } from './types.js';
 
 type Scripted = NonNullable<ModelConfig['responses']>[number];
@@ -23,21 +25,6 @@ function estimateTokens(text: string): number {
   return Math.ceil(text.length / 4);
 }
 
-function abortable(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
 /** A reply in a few chunks, so progress streaming can be seen and tested offline. */
 async function stream(text: string, req: GenerateRequest): Promise<void> {
   if (!req.onTextDelta || !text) return;
@@ -56,7 +43,7 @@ export function createProvider(model: ModelConfig): Provider {
     name: model.name,
     available: () => undefined,
     async generate(req) {
-      if (model.delayMs) await abortable(model.delayMs, req.signal);
+      if (model.delayMs) await sleep(model.delayMs, undefined, { signal: req.signal });
       const responses = model.responses;
       let text = '';
       let toolCalls: ToolCall[] = [];
@@ -92,11 +79,10 @@ function fromScripted(reply: Scripted, turn: number): { text: string; toolCalls:
     const e = (reply.error ?? {}) as { status?: number; message?: string; retryAfter?: number };
     const status = e.status ?? 500;
     const retryAfterMs = typeof e.retryAfter === 'number' ? e.retryAfter * 1000 : undefined;
-    throw new ProviderError(
-      `test model error ${status}: ${e.message ?? 'scripted failure'}`,
-      status === 408 || status === 409 || status === 429 || status >= 500,
-      { status, retryAfterMs },
-    );
+    throw new ProviderError(`test model error ${status}: ${e.message ?? 'scripted failure'}`, isRetryableStatus(status), {
+      status,
+      retryAfterMs,
+    });
   }
   if (Array.isArray(reply.toolCalls)) {
     const calls = (reply.toolCalls as { name: string; input?: unknown }[]).map((c, i) => ({

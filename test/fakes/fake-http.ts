@@ -23,7 +23,20 @@ export interface FakeReply {
   chunkDelayMs?: number;
   /** Never answer. */
   hang?: boolean;
+  /** Faults of a misbehaving provider or network. */
+  fault?: Fault;
 }
+
+/** What a flaky network or a broken provider does to a reply. */
+export type Fault =
+  /** Send this body as is (an HTML page with a 200, a truncated JSON, nothing at all). */
+  | { kind: 'raw'; status?: number; contentType?: string; body: string }
+  /** Send the first `after` stream events, then nothing more while keeping the connection open. */
+  | { kind: 'stall'; after: number }
+  /** Send the first `after` stream events, then destroy the socket. */
+  | { kind: 'cut'; after: number }
+  /** Replace stream event number `at` by a line that is not JSON. */
+  | { kind: 'bad-chunk'; at: number };
 
 export interface RecordedRequest {
   method: string;
@@ -124,17 +137,38 @@ export abstract class FakeHttpServer {
       const aborted = await Promise.race([delay(reply.delayMs).then(() => false), closed.then(() => true)]);
       if (aborted) return;
     }
+    const fault = reply.fault;
+    if (fault?.kind === 'raw') {
+      res.writeHead(fault.status ?? 200, { 'content-type': fault.contentType ?? 'text/html' });
+      res.end(fault.body);
+      return;
+    }
     const raw = this.respond(reply, request);
     if ('json' in raw) {
       const body = JSON.stringify(raw.json);
       res.writeHead(raw.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...raw.headers });
+      if (fault?.kind === 'stall' || fault?.kind === 'cut') {
+        // Half the body, then nothing (a stall) or a dead socket (a cut).
+        res.write(body.slice(0, body.length >> 1));
+        if (fault.kind === 'cut') socket.destroy();
+        return;
+      }
       res.end(body);
       return;
     }
     res.writeHead(raw.status, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', ...raw.headers });
-    for (const e of raw.events) {
+    for (const [i, e] of raw.events.entries()) {
       if (socket.destroyed) return;
-      const data = typeof e.data === 'string' ? e.data : JSON.stringify(e.data);
+      if ((fault?.kind === 'stall' || fault?.kind === 'cut') && i === fault.after) {
+        if (fault.kind === 'cut') socket.destroy();
+        return; // a stall: the connection stays open until the client gives up
+      }
+      const data =
+        fault?.kind === 'bad-chunk' && i === fault.at
+          ? '{"choices": [{"delta": '
+          : typeof e.data === 'string'
+            ? e.data
+            : JSON.stringify(e.data);
       res.write(`${e.event ? `event: ${e.event}\n` : ''}data: ${data}\n\n`);
       if (reply.chunkDelayMs) await delay(reply.chunkDelayMs);
     }

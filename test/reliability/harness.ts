@@ -1,0 +1,53 @@
+// The agent layer in-process (config -> registry -> tool runner -> real provider SDKs -> fake servers on 127.0.0.1),
+// with every channel a call writes to captured: the outcome, progress messages and log lines (stderr and client).
+import { ProgressReporter } from '../../src/agent/progress.ts';
+import type { AgentOutcome } from '../../src/agent/run.ts';
+import { ToolRunner } from '../../src/agent/tool-runner.ts';
+import { loadConfigText } from '../../src/config/load.ts';
+import { Logger, type LogRecord } from '../../src/log.ts';
+import { ProviderRegistry } from '../../src/providers/registry.ts';
+
+export interface Harness {
+  runner: ToolRunner;
+  /** Every log line written to "stderr" and every record mirrored to the client, as text. */
+  logs: string[];
+  call(name: string, args?: Record<string, unknown>, options?: { signal?: AbortSignal; stream?: boolean }): Promise<Captured>;
+}
+
+export interface Captured {
+  outcome: AgentOutcome;
+  progress: string[];
+  /** Everything the call sent out, as one text: for "no secret anywhere" checks. */
+  everything: string;
+}
+
+export function harness(yaml: string, env: Record<string, string> = {}): Harness {
+  const config = loadConfigText('/virtual/agents.yaml', yaml, { env });
+  const logs: string[] = [];
+  const log = new Logger({ level: 'debug', format: 'json', write: (line) => logs.push(line) });
+  const runner = new ToolRunner(config, new ProviderRegistry(), log);
+  return {
+    runner,
+    logs,
+    async call(name, args = {}, options = {}) {
+      const progress: string[] = [];
+      // With a progress sink the adapters stream (to report text as it comes); without one they do not.
+      const sink = options.stream === false ? undefined : (update: { message: string }) => progress.push(update.message);
+      const reporter = new ProgressReporter(sink, { intervalMs: 0 });
+      const mirror = { wants: () => true, write: (record: LogRecord) => logs.push(JSON.stringify(record)) };
+      const before = logs.length;
+      try {
+        const outcome = await runner.call(name, args, {
+          signal: options.signal ?? new AbortController().signal,
+          log: log.child({}, mirror),
+          progress: reporter,
+          depth: 0,
+        });
+        const everything = [JSON.stringify(outcome), ...progress, ...logs.slice(before)].join('\n');
+        return { outcome, progress, everything };
+      } finally {
+        reporter.close();
+      }
+    },
+  };
+}
