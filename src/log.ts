@@ -1,5 +1,5 @@
 // The logger: always stderr (stdout is the JSON-RPC channel), readable text or JSON lines.
-import { redact } from './util/redact.js';
+import { redact, redactDeep } from './util/redact.js';
 
 export const LOG_LEVELS = ['debug', 'info', 'notice', 'warning', 'error', 'critical', 'alert', 'emergency'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -45,11 +45,6 @@ export class Logger {
     return new Logger(this.options, { ...this.bound, ...fields }, sinks);
   }
 
-  addSink(sink: LogSink): () => void {
-    this.sinks.add(sink);
-    return () => this.sinks.delete(sink);
-  }
-
   get level(): LogLevel {
     return this.options.level;
   }
@@ -77,7 +72,11 @@ export class Logger {
     for (const sink of this.sinks) if ((toSinks = sink.wants(level))) break;
     if (!toStderr && !toSinks) return;
     const record: LogRecord = { level, msg: redact(msg), fields: { ...this.bound, ...fields } };
-    if (toSinks) for (const sink of this.sinks) if (sink.wants(level)) sink.write(record);
+    // Sinks send records to the client as they are: their fields must be clean too (stderr lines are redacted whole).
+    if (toSinks) {
+      const clean = { ...record, fields: redactDeep(record.fields) };
+      for (const sink of this.sinks) if (sink.wants(level)) sink.write(clean);
+    }
     if (!toStderr) return;
     const write = this.options.write ?? ((line: string) => process.stderr.write(line));
     write(this.format(record));

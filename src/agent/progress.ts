@@ -1,5 +1,7 @@
 // Progress for one call: step lines at once, streamed text batched (at most ~10 notifications a second),
 // and a heartbeat while a model is silent so clients that reset their timeout on progress keep waiting.
+// Configured secrets never reach the client: messages are redacted, and streamed text is cut around them.
+import { heldBack, redactSecrets } from '../util/redact.js';
 
 export interface ProgressUpdate {
   progress: number;
@@ -32,7 +34,7 @@ export class ProgressReporter {
 
   step(message: string): void {
     if (!this.sink || this.closed) return;
-    this.flush();
+    this.flush(true);
     this.lastStep = message;
     this.send(message);
   }
@@ -46,17 +48,18 @@ export class ProgressReporter {
     else this.timer ??= setTimeout(() => this.flush(), wait);
   }
 
-  flush(): void {
+  /** Send the text waiting; unless `final`, keep back an end that may be the start of a secret. */
+  flush(final = false): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     if (!this.pending) return;
-    const text = this.pending;
-    this.pending = '';
-    this.send(text);
+    const text = final ? this.pending : this.pending.slice(0, this.pending.length - heldBack(this.pending));
+    this.pending = this.pending.slice(text.length);
+    if (text) this.send(text);
   }
 
   close(): void {
-    this.flush();
+    this.flush(true);
     this.closed = true;
     if (this.heartbeat) clearInterval(this.heartbeat);
     this.heartbeat = undefined;
@@ -64,7 +67,7 @@ export class ProgressReporter {
 
   private send(message: string): void {
     this.lastSent = Date.now();
-    this.sink!({ progress: ++this.count, message });
+    this.sink!({ progress: ++this.count, message: redactSecrets(message) });
   }
 
   private armHeartbeat(): void {

@@ -3,11 +3,32 @@ import type { Config, ToolConfig } from '../config/types.js';
 import type { Logger } from '../log.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import { compileValidator, type Validator } from '../util/json-schema.js';
+import { redactDeep, redactSecrets } from '../util/redact.js';
 import { Deadlines } from './deadlines.js';
 import { runAgent, type AgentOutcome, type RunContext } from './run.js';
 
 /** Told after a reload swapped the config (each MCP server instance subscribes to notify its client). */
 export type ConfigListener = (next: Config, previous: Config) => void;
+
+/** The most text one result may carry: a bigger answer is an error, not a reply line of many megabytes. */
+export const MAX_RESULT_CHARS = 4 * 1024 * 1024;
+
+/** The single way out of a call: configured secrets redacted (the model may repeat a key it saw), size bounded. */
+export function deliverable(outcome: AgentOutcome): AgentOutcome {
+  const size = outcome.text.length;
+  if (size > MAX_RESULT_CHARS) {
+    const mib = (n: number) => `${Math.round((n / 1024 / 1024) * 10) / 10} MiB`;
+    return {
+      ...outcome,
+      text: `the answer is ${mib(size)}, over the ${mib(MAX_RESULT_CHARS)} a result may carry`,
+      isError: true,
+      structured: undefined,
+    };
+  }
+  const text = redactSecrets(outcome.text);
+  const structured = outcome.structured && redactDeep(outcome.structured);
+  return text === outcome.text && structured === outcome.structured ? outcome : { ...outcome, text, structured };
+}
 
 export class ToolRunner {
   private readonly validators = new Map<ToolConfig, Validator>();
@@ -38,8 +59,9 @@ export class ToolRunner {
     return this.config;
   }
 
-  call(name: string, rawArgs: unknown, ctx: RunContext): Promise<AgentOutcome> {
-    return this.callIn(this.config, name, rawArgs, ctx);
+  /** A call from the client: what it gets back is checked on its way out of the process. */
+  async call(name: string, rawArgs: unknown, ctx: RunContext): Promise<AgentOutcome> {
+    return deliverable(await this.callIn(this.config, name, rawArgs, ctx));
   }
 
   /** A call and the agent tools it calls all run on the config the call started with, whatever a reload does. */

@@ -247,9 +247,28 @@ class CrossChecker {
     const envName = KEY_ENV[model.provider];
     if (envName && !model.apiKey) model.apiKey = this.env[envName] || undefined;
     registerSecret(model.apiKey);
-    // Keys also travel in headers (X-Api-Key, Authorization for a proxy): those values are secrets too.
-    for (const [name, value] of Object.entries(model.headers ?? {})) if (SECRET_HEADER.test(name)) registerSecret(value);
+    this.registerTransportSecrets(model);
     return model;
+  }
+
+  /**
+   * Keys also travel in headers (X-Api-Key, Authorization for a proxy) and in a baseURL (?key=..., user:password@):
+   * values under a secret-looking name are secrets, and so is whatever the environment put into any header.
+   */
+  private registerTransportSecrets(model: ModelConfig): void {
+    for (const [name, value] of Object.entries(model.headers ?? {})) {
+      if (SECRET_HEADER.test(name)) registerSecret(value);
+      for (const v of this.source.envValuesAt(['models', model.name, 'headers', name])) registerSecret(v);
+    }
+    if (!model.baseURL) return;
+    try {
+      const url = new URL(model.baseURL);
+      registerSecret(decodeURIComponent(url.password));
+      for (const [name, value] of url.searchParams)
+        if (SECRET_HEADER.test(name) || /^(sig|signature|code)$/i.test(name)) registerSecret(value);
+    } catch {
+      // not a URL: the schema reports it
+    }
   }
 
   /** Resolve one model reference written at `path`. */

@@ -10,6 +10,8 @@ export class YamlSource {
   readonly issues: ConfigIssue[] = [];
   /** Environment variables the file references. */
   readonly envVars = new Set<string>();
+  /** The environment values each scalar received: secrets when the field is (a header, a URL's query). */
+  private readonly fromEnv = new WeakMap<Node, string[]>();
 
   constructor(
     readonly file: string,
@@ -54,7 +56,10 @@ export class YamlSource {
             if (whole.startsWith('$$')) return whole.slice(1);
             this.envVars.add(name);
             const value = env[name];
-            if (value !== undefined && value !== '') return value;
+            if (value !== undefined && value !== '') {
+              this.fromEnv.set(node, [...(this.fromEnv.get(node) ?? []), value]);
+              return value;
+            }
             if (fallback !== undefined) return fallback;
             this.issues.push(
               this.at(
@@ -67,6 +72,12 @@ export class YamlSource {
         );
       },
     });
+  }
+
+  /** The environment values interpolated into the value at `path` (none when it was written out). */
+  envValuesAt(path: readonly PathSegment[]): string[] {
+    const { node, depth } = this.find(path);
+    return node && depth === path.length ? (this.fromEnv.get(node) ?? []) : [];
   }
 
   toJS(): unknown {
