@@ -1,11 +1,12 @@
 // Build dist/: the CLI as one CommonJS bundle (loaded by bin/agent-mcp.js with a V8 code cache), the two
-// provider SDKs as bundles of their own (required only when a config uses them), then the code cache itself.
+// provider SDKs and the Redis client as bundles of their own (required only when a config or flag uses them),
+// then the code cache itself.
 import { build } from 'esbuild';
 import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
-const VENDOR = { openai: 'vendor/openai.cjs', '@anthropic-ai/sdk': 'vendor/anthropic.cjs' };
+const VENDOR = { openai: 'vendor/openai.cjs', '@anthropic-ai/sdk': 'vendor/anthropic.cjs', ioredis: 'vendor/ioredis.cjs' };
 
 // Built aside, then renamed into place file by file, so a running agent-mcp never sees a half-written file.
 const next = `dist/.next-${process.pid}`;
@@ -21,7 +22,11 @@ const common = {
 
 await build({
   ...common,
-  entryPoints: { 'vendor/openai': 'scripts/vendor/openai.cjs', 'vendor/anthropic': 'scripts/vendor/anthropic.cjs' },
+  entryPoints: {
+    'vendor/openai': 'scripts/vendor/openai.cjs',
+    'vendor/anthropic': 'scripts/vendor/anthropic.cjs',
+    'vendor/ioredis': 'scripts/vendor/ioredis.cjs',
+  },
   outdir: next,
   outExtension: { '.js': '.cjs' },
 });
@@ -35,10 +40,10 @@ await build({
   define: { AGENT_MCP_VERSION: JSON.stringify(pkg.version) },
   plugins: [
     {
-      // The provider SDKs stay out of the CLI bundle: required from dist/vendor/ the first time an adapter loads.
+      // The provider SDKs and ioredis stay out of the CLI bundle: required from dist/vendor/ the first time an adapter loads.
       name: 'vendor-sdks',
       setup(b) {
-        b.onResolve({ filter: /^(openai|@anthropic-ai\/sdk)$/ }, (args) => ({ path: `./${VENDOR[args.path]}`, external: true }));
+        b.onResolve({ filter: /^(openai|@anthropic-ai\/sdk|ioredis)$/ }, (args) => ({ path: `./${VENDOR[args.path]}`, external: true }));
       },
     },
   ],

@@ -14,6 +14,8 @@ export interface RedisServer {
   kill(): Promise<void>;
   /** Start again on the same port (after kill), empty. */
   start(): Promise<void>;
+  /** The running server's process id (to SIGSTOP it: a Redis that accepts connections but never answers). */
+  pid(): number;
   stop(): Promise<void>;
 }
 
@@ -52,6 +54,7 @@ export async function startRedis(): Promise<RedisServer> {
     port,
     kill,
     start,
+    pid: () => child!.pid!,
     stop: async () => {
       if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       await exited;
