@@ -5,6 +5,7 @@ import { parseDuration } from './util/duration.js';
 import type { GlobalOptions } from './commands/context.js';
 import type { ClientName } from './install/clients.js';
 import { addHttpOptions, httpFlags } from './cli-http.js';
+import type { ProtocolChoice } from './commands/mcp-client.js';
 
 declare const AGENT_MCP_VERSION: string;
 const VERSION = typeof AGENT_MCP_VERSION === 'string' ? AGENT_MCP_VERSION : '0.0.0-dev';
@@ -86,6 +87,11 @@ export async function runCli(argv: string[]): Promise<number> {
       "answer the server's sampling requests with this model: an entry of models:, provider:model-id or test",
       'test',
     )
+    .addOption(
+      new Option('--protocol <version>', 'the MCP era to speak: 2025 (initialize), 2026-07-28, or auto (probe, then fall back)')
+        .choices(['2025', '2026-07-28', 'auto'])
+        .default('2025'),
+    )
     .option('--url <url>', 'call a running Streamable HTTP server (agent-mcp serve --http) instead of serving the file')
     .option(
       '--header <line>',
@@ -102,6 +108,7 @@ export async function runCli(argv: string[]): Promise<number> {
           output: 'text' | 'json';
           timeout: number;
           samplingModel: string;
+          protocol: ProtocolChoice;
           url?: string;
           header?: string[];
         },
@@ -118,6 +125,7 @@ export async function runCli(argv: string[]): Promise<number> {
           timeoutMs: opts.timeout,
           logLevelGiven: program.getOptionValueSource('logLevel') === 'cli',
           samplingModel: opts.samplingModel,
+          protocol: opts.protocol,
           url: opts.url,
           headers: opts.header,
           configGiven: cmd.getOptionValueSource('config') === 'cli',
@@ -137,20 +145,31 @@ export async function runCli(argv: string[]): Promise<number> {
       "answer the server's sampling requests with this model: an entry of models:, provider:model-id or test",
       'test',
     )
+    .addOption(
+      new Option('--protocol <version>', 'the MCP era to speak: 2025 (initialize), 2026-07-28, or auto (probe, then fall back)')
+        .choices(['2025', '2026-07-28', 'auto'])
+        .default('2025'),
+    )
     .addOption(new Option('-j, --concurrency <n>', 'cases run at once').argParser(positiveInt).default(4))
-    .action(async (file: string, opts: { model?: string; junit?: string; filter?: string; samplingModel: string; concurrency: number }) => {
-      const { testCommand } = await import('./commands/test.js');
-      code = await testCommand({
-        ...globals(),
-        file,
-        model: opts.model,
-        junit: opts.junit,
-        filter: opts.filter,
-        samplingModel: opts.samplingModel,
-        concurrency: opts.concurrency,
-        logLevelGiven: program.getOptionValueSource('logLevel') === 'cli',
-      });
-    });
+    .action(
+      async (
+        file: string,
+        opts: { model?: string; junit?: string; filter?: string; samplingModel: string; concurrency: number; protocol: ProtocolChoice },
+      ) => {
+        const { testCommand } = await import('./commands/test.js');
+        code = await testCommand({
+          ...globals(),
+          file,
+          model: opts.model,
+          junit: opts.junit,
+          filter: opts.filter,
+          samplingModel: opts.samplingModel,
+          concurrency: opts.concurrency,
+          protocol: opts.protocol,
+          logLevelGiven: program.getOptionValueSource('logLevel') === 'cli',
+        });
+      },
+    );
 
   program
     .command('install')

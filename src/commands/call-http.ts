@@ -1,5 +1,5 @@
 // `agent-mcp call --url`: reach a running Streamable HTTP server instead of spawning one.
-import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { SdkHttpError, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { AgentMcpError } from '../errors.js';
 import { redact, registerSecret } from '../util/redact.js';
 
@@ -30,7 +30,7 @@ export function httpClientTransport(url: string, headerWords: string[]): Streama
 
 /** A failure to talk to the server, said plainly (the HTTP status and the server's own message). */
 export function connectError(err: unknown, url: string): AgentMcpError {
-  if (err instanceof StreamableHTTPError) {
+  if (err instanceof SdkHttpError) {
     const json = /\{.*\}$/s.exec(err.message)?.[0];
     let message = err.message.replace(/^Streamable HTTP error: /, '');
     try {
@@ -38,7 +38,7 @@ export function connectError(err: unknown, url: string): AgentMcpError {
     } catch {
       // not a JSON-RPC body: keep the SDK's text
     }
-    return new AgentMcpError(redact(`${url}: HTTP ${err.code}: ${message}`), 1);
+    return new AgentMcpError(redact(`${url}: HTTP ${err.status}: ${message}`), 1);
   }
   const cause = (err as { cause?: unknown })?.cause;
   const why =

@@ -1,7 +1,6 @@
 // `agent-mcp call`: an MCP client in a shell. Spawns `serve` for the file, calls one tool, prints the result.
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { ErrorCode, McpError, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
+import { ProtocolError, SdkError, SdkErrorCode, type CallToolResult, type Tool } from '@modelcontextprotocol/client';
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { loadConfigFile } from '../config/load.js';
 import { AgentMcpError } from '../errors.js';
 import { createLogger, type GlobalOptions } from './context.js';
@@ -9,6 +8,7 @@ import { answerSampling, resolveSamplingModel } from './sampling-handler.js';
 import { describeArguments, parseCallArgs } from './call-args.js';
 import { suggestion } from '../util/did-you-mean.js';
 import { connectError, httpClientTransport } from './call-http.js';
+import { createClient, type ProtocolChoice } from './mcp-client.js';
 
 export interface CallOptions extends GlobalOptions {
   config: string;
@@ -26,6 +26,8 @@ export interface CallOptions extends GlobalOptions {
   headers?: string[];
   /** -c was given: with --url the file is only read when asked for (for --sampling-model names). */
   configGiven?: boolean;
+  /** --protocol: the era to speak (default: 2025). */
+  protocol?: ProtocolChoice;
 }
 
 export async function callCommand(options: CallOptions): Promise<number> {
@@ -50,7 +52,7 @@ export async function callCommand(options: CallOptions): Promise<number> {
         env: process.env as Record<string, string>,
       });
   // Advertise sampling with tools and answer it ourselves, so sampling-backed tools run from a shell.
-  const client = new Client({ name: 'agent-mcp-call', version: '1.0.0' }, { capabilities: { sampling: { tools: {} } } });
+  const client = createClient('agent-mcp-call', options.protocol ?? '2025');
   answerSampling(client, samplingModel, createLogger(options));
   try {
     await client.connect(transport).catch((err: unknown) => {
@@ -74,11 +76,14 @@ export async function callCommand(options: CallOptions): Promise<number> {
     try {
       // onprogress makes the SDK send a progress token and reset the timeout on each notification, so a long
       // agent run (the server sends a heartbeat at least every 10 s) is not cut off while it works.
-      result = (await client.callTool({ name: tool.name, arguments: args }, undefined, {
-        timeout: options.timeoutMs,
-        resetTimeoutOnProgress: true,
-        onprogress: (p) => status.show(p.message),
-      })) as CallToolResult;
+      result = (await client.callTool(
+        { name: tool.name, arguments: args },
+        {
+          timeout: options.timeoutMs,
+          resetTimeoutOnProgress: true,
+          onprogress: (p: { message?: string }) => status.show(p.message),
+        },
+      )) as CallToolResult;
     } catch (err) {
       throw callFailure(err, options.timeoutMs);
     } finally {
@@ -94,13 +99,16 @@ export async function callCommand(options: CallOptions): Promise<number> {
 
 /** The client's protocol errors as user-facing failures (exit 1), not internal errors with a stack. */
 function callFailure(err: unknown, timeoutMs: number): unknown {
-  if (!(err instanceof McpError)) return err;
-  if (err.code === ErrorCode.RequestTimeout) {
-    return new AgentMcpError(`no answer within ${timeoutMs / 1000}s and no progress meanwhile (raise --timeout)`, 1);
+  if (err instanceof SdkError) {
+    if (err.code === SdkErrorCode.RequestTimeout) {
+      return new AgentMcpError(`no answer within ${timeoutMs / 1000}s and no progress meanwhile (raise --timeout)`, 1);
+    }
+    if (err.code === SdkErrorCode.ConnectionClosed)
+      return new AgentMcpError('the server stopped before it answered (its messages are above)', 1);
+    return new AgentMcpError(`the call failed: ${err.message}`, 1);
   }
-  if (err.code === ErrorCode.ConnectionClosed)
-    return new AgentMcpError('the server stopped before it answered (its messages are above)', 1);
-  return new AgentMcpError(`the call failed: ${err.message}`, 1);
+  if (err instanceof ProtocolError) return new AgentMcpError(`the call failed: ${err.message}`, 1);
+  return err;
 }
 
 /** On a terminal, the call's latest progress message as one line of stderr, rewritten in place. */

@@ -1,7 +1,6 @@
 // `agent-mcp call` as a sampling client: it answers the server's sampling/createMessage with a model of ours,
 // so a sampling-backed server runs from a shell or CI with no other MCP client.
-import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { CreateMessageRequestSchema, ErrorCode, McpError, type CreateMessageRequest } from '@modelcontextprotocol/sdk/types.js';
+import { ProtocolError, ProtocolErrorCode, type Client, type CreateMessageRequest } from '@modelcontextprotocol/client';
 import { ModelChain } from '../agent/chain.js';
 import { KEY_ENV } from '../config/load.js';
 import type { Config, ModelConfig } from '../config/types.js';
@@ -67,14 +66,14 @@ export async function answerCreateMessage(
     return toCreateMessageResult(result, withTools);
   } catch (err) {
     if (signal.aborted) throw signal.reason ?? err;
-    throw new McpError(ErrorCode.InternalError, `sampling model ${model.name}: ${redact(errorMessage(err))}`);
+    throw new ProtocolError(ProtocolErrorCode.InternalError, `sampling model ${model.name}: ${redact(errorMessage(err))}`);
   }
 }
 
 /** Register the handler on a client that advertises `sampling: { tools: {} }`. */
 export function answerSampling(client: Client, model: ModelConfig, log: Logger): void {
   const registry = new ProviderRegistry();
-  client.setRequestHandler(CreateMessageRequestSchema, (request, extra) =>
-    answerCreateMessage(request.params, extra.signal, model, registry, log),
+  client.setRequestHandler('sampling/createMessage', (request, ctx) =>
+    answerCreateMessage(request.params, ctx.mcpReq.signal, model, registry, log),
   );
 }

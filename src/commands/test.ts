@@ -1,9 +1,9 @@
 // `agent-mcp test`: start `serve` as a client would, call every example over MCP, report, exit 1 on a failure.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import type { Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { Tool } from '@modelcontextprotocol/client';
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+import { createClient, type ProtocolChoice } from './mcp-client.js';
 import { loadConfigFile } from '../config/load.js';
 import { resolveModelFlag } from '../config/model-override.js';
 import { answerSampling, resolveSamplingModel } from './sampling-handler.js';
@@ -22,6 +22,8 @@ export interface TestOptions extends GlobalOptions {
   /** The model that answers the server's sampling requests, as in `call` (default test). */
   samplingModel?: string;
   concurrency: number;
+  /** --protocol: the era to speak (default: 2025). */
+  protocol?: ProtocolChoice;
   /** --log-level given: the server's log lines go to stderr at that level (else they are kept for a crash). */
   logLevelGiven: boolean;
   out?: ReportStream;
@@ -50,7 +52,7 @@ export async function testCommand(options: TestOptions): Promise<number> {
   const samplingModel = resolveSamplingModel(options.samplingModel, config);
   const server = startServer(options);
   // Like `call`, the test client runs sampling requests itself, so sampling-first chains are exercised too.
-  const client = new Client({ name: 'agent-mcp-test', version: '1.0.0' }, { capabilities: { sampling: { tools: {} } } });
+  const client = createClient('agent-mcp-test', options.protocol ?? '2025');
   answerSampling(client, samplingModel, createLogger({ ...options, logLevel: options.logLevelGiven ? options.logLevel : 'error' }));
   try {
     let tools: Tool[];

@@ -7,8 +7,9 @@ import type {
   CreateMessageResultWithTools,
   ElicitRequestParams,
   ElicitResult,
-} from '@modelcontextprotocol/sdk/types.js';
+} from '@modelcontextprotocol/server';
 
+/** `2025`: initialize, sessions, server-to-client requests. `modern`: 2026-07-28, per-request envelope, input_required. */
 export type ProtocolEraName = '2025' | 'modern';
 
 export interface ClientRequestOptions {

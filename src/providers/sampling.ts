@@ -8,7 +8,7 @@ import type {
   ModelPreferences,
   SamplingMessage,
   SamplingMessageContentBlock,
-} from '@modelcontextprotocol/sdk/types.js';
+} from '@modelcontextprotocol/server';
 import { ModelUnavailableError, errorMessage } from '../errors.js';
 import type { ModelConfig } from '../config/types.js';
 import { redact } from '../util/redact.js';
@@ -29,8 +29,8 @@ import type {
 export const DEFAULT_SAMPLING_MAX_TOKENS = 1024;
 /** The SDK's 60 s default is too short for a model a human may have to approve first. */
 export const DEFAULT_SAMPLING_TIMEOUT_MS = 300_000;
-/** MCP's error code for a request that timed out (the SDK's ErrorCode.RequestTimeout). */
-const REQUEST_TIMEOUT = -32001;
+/** A request that timed out: MCP's -32001 on the wire, the SDK v2's own SdkErrorCode.RequestTimeout locally. */
+const REQUEST_TIMEOUT: readonly unknown[] = [-32001, 'REQUEST_TIMEOUT'];
 
 const KEY_HINT =
   'to serve clients without sampling, give the tool a model with an API key, ' +
@@ -38,8 +38,8 @@ const KEY_HINT =
 
 /** undefined when this client can run the model for this call; else why not (the chain moves on). */
 export function samplingUnavailable(model: ModelConfig, ctx: CallContext, needs: { tools: boolean }): string | undefined {
-  if (!ctx.createMessage) return `no MCP client is connected to sample from; ${KEY_HINT}`;
-  const sampling = ctx.clientCapabilities?.sampling;
+  if (!ctx.client) return `no MCP client is connected to sample from; ${KEY_HINT}`;
+  const sampling = ctx.client.capabilities?.sampling;
   if (!sampling) return `this MCP client does not support sampling (the client's own model); ${KEY_HINT}`;
   if (needs.tools && !sampling.tools && !model.toolsOptional) {
     return (
@@ -285,7 +285,7 @@ export function toCreateMessageResult(result: GenerateResult, withTools: boolean
 /** Every failure of the client's side moves the chain on: retrying a refusal or a 5-minute wait rarely helps. */
 function samplingFailure(model: ModelConfig, timeoutMs: number, err: unknown): ModelUnavailableError {
   const code = (err as { code?: unknown }).code;
-  if (code === REQUEST_TIMEOUT) {
+  if (REQUEST_TIMEOUT.includes(code)) {
     return new ModelUnavailableError(
       model.name,
       `the client did not answer the sampling request within ${timeoutMs / 1000}s (raise timeout: on the model)`,
@@ -303,11 +303,12 @@ export function createProvider(model: ModelConfig): Provider {
       const why = samplingUnavailable(model, ctx, { tools: !!req.tools?.length });
       if (why) throw new ModelUnavailableError(model.name, why);
       // Without sampling.tools the entry said toolsOptional: the agent runs without its tools here.
-      const withTools = !!ctx.clientCapabilities?.sampling?.tools;
+      const client = ctx.client!;
+      const withTools = !!client.capabilities?.sampling?.tools;
       const params = toCreateMessageParams(req, model, withTools);
       let result: CreateMessageResultWithTools;
       try {
-        result = await ctx.createMessage!(params, { signal: req.signal, timeoutMs });
+        result = await client.createMessage(params, { signal: req.signal, timeoutMs });
       } catch (err) {
         if (req.signal.aborted) throw req.signal.reason ?? err;
         throw samplingFailure(model, timeoutMs, err);

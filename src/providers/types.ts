@@ -1,6 +1,6 @@
 // The provider interface: the only type file shared by all adapters (see DESIGN.md).
-import type { ClientCapabilities, CreateMessageRequest, CreateMessageResultWithTools } from '@modelcontextprotocol/sdk/types.js';
 import type { Logger } from '../log.js';
+import type { ClientSession } from './client-session.js';
 
 export type JsonSchema = Record<string, unknown>;
 
@@ -46,13 +46,8 @@ export interface GenerateResult {
 export interface CallContext {
   signal: AbortSignal;
   log: Logger;
-  /** The connected client's capabilities (undefined when the client is unknown). */
-  clientCapabilities?: ClientCapabilities;
-  /** Send sampling/createMessage to the client, related to the current tool call. */
-  createMessage?: (
-    params: CreateMessageRequest['params'],
-    options: { signal: AbortSignal; timeoutMs: number },
-  ) => Promise<CreateMessageResultWithTools>;
+  /** The MCP client that made the call, in the era it speaks (absent when no client is connected). */
+  client?: ClientSession;
   /** Keep the client's request alive (progress) while a long provider request runs. */
   keepAlive?: () => void;
 }

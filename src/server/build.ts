@@ -1,49 +1,36 @@
 // Config -> one MCP Server (low-level, so input and output schemas go out exactly as written).
 // HTTP builds one per session; all of them share one ToolRunner (the config, the providers).
-import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import {
-  CallToolRequestSchema,
-  CompleteRequestSchema,
-  CreateMessageResultWithToolsSchema,
-  ErrorCode,
-  GetPromptRequestSchema,
-  ListPromptsRequestSchema,
-  ListToolsRequestSchema,
-  SetLevelRequestSchema,
+  CLIENT_CAPABILITIES_META_KEY,
+  LOG_LEVEL_META_KEY,
+  ProtocolErrorCode,
+  Server,
   type CallToolResult,
+  type ClientCapabilities,
   type GetPromptResult,
   type LoggingLevel,
   type Prompt,
+  type ServerContext,
   type Tool,
-} from '@modelcontextprotocol/sdk/types.js';
+} from '@modelcontextprotocol/server';
 import { ProgressReporter } from '../agent/progress.js';
 import { renderTemplate } from '../agent/template.js';
 import type { ToolRunner } from '../agent/tool-runner.js';
 import type { AgentOutcome } from '../agent/run.js';
 import type { Config } from '../config/types.js';
 import { levelRank, type Logger, type LogRecord, type LogSink } from '../log.js';
-import { compileValidator } from '../util/json-schema.js';
-import type { JsonSchemaType, jsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/types.js';
 import { complete } from './completions.js';
 import { notifyListChanges } from './list-changed.js';
 import { ProtocolError } from '../errors.js';
+import { legacyClientSession, modernClientSession } from './client-session.js';
+
+/** `legacy`: a 2025-era connection or session (initialize first); `modern`: 2026-07-28 requests. */
+export type ServedEra = 'legacy' | 'modern';
 
 export interface ServerDeps {
   runner: ToolRunner;
   log: Logger;
 }
-
-const _lazyValidator: jsonSchemaValidator = {
-  getValidator<T>(schema: JsonSchemaType) {
-    const validate = compileValidator(schema as Record<string, unknown>);
-    return (input: unknown) => {
-      const result = validate(input);
-      return result.ok
-        ? { valid: true, data: input as T, errorMessage: undefined }
-        : { valid: false, data: undefined, errorMessage: result.errors.join('; ') };
-    };
-  },
-};
 
 export function listTools(config: Config): Tool[] {
   return [...config.tools.values()].map((t) => ({
@@ -78,7 +65,16 @@ export function toCallToolResult(outcome: AgentOutcome): CallToolResult {
   };
 }
 
-export function buildServer(deps: ServerDeps): Server {
+/** What a modern request says about its client: capabilities and log level travel in every request's `_meta`. */
+function envelopeOf(ctx: ServerContext): Record<string, unknown> {
+  return (ctx.mcpReq.envelope ?? {}) as Record<string, unknown>;
+}
+
+/**
+ * One low-level Server for one serving unit: a stdio connection, a 2025-era HTTP session (or stateless POST), or one
+ * modern request. The same definitions serve both eras; only how the client is reached differs.
+ */
+export function buildServer(deps: ServerDeps, era: ServedEra = 'legacy', options: { listChanged?: boolean } = {}): Server {
   const config = deps.runner.current;
   const server = new Server(
     { name: config.server.name, version: config.server.version },
@@ -87,45 +83,44 @@ export function buildServer(deps: ServerDeps): Server {
       ...(config.server.instructions !== undefined && { instructions: config.server.instructions }),
     },
   );
-  // The level the client asked for with logging/setLevel; until then nothing is mirrored.
+  // The level the client asked for with logging/setLevel (2025 era); until then nothing is mirrored.
   let clientLevel: LoggingLevel | undefined;
 
-  server.setRequestHandler(SetLevelRequestSchema, async (request) => {
+  server.setRequestHandler('logging/setLevel', async (request) => {
     clientLevel = request.params.level;
     return {};
   });
 
-  server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: listTools(deps.runner.current) }));
+  server.setRequestHandler('tools/list', async () => ({ tools: listTools(deps.runner.current) }));
 
-  server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
+  server.setRequestHandler('tools/call', async (request, ctx) => {
     const name = request.params.name;
     if (!deps.runner.current.tools.has(name)) {
-      throw new ProtocolError(ErrorCode.InvalidParams, `Unknown tool: ${name}`);
+      throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown tool: ${name}`);
     }
-    const token = request.params._meta?.progressToken;
+    const token = ctx.mcpReq._meta?.progressToken;
+    const notify = ctx.mcpReq.notify;
     const progress = new ProgressReporter(
       token === undefined
         ? undefined
-        : (update) =>
-            void extra.sendNotification({ method: 'notifications/progress', params: { progressToken: token, ...update } }).catch(() => {}),
+        : (update) => void notify({ method: 'notifications/progress', params: { progressToken: token, ...update } }).catch(() => {}),
     );
+    // Modern requests carry their log level (if any) in the envelope; 2025-era clients set it once per session.
+    const level = era === 'modern' ? (envelopeOf(ctx)[LOG_LEVEL_META_KEY] as LoggingLevel | undefined) : clientLevel;
     const mirror: LogSink = {
-      wants: (level) => clientLevel !== undefined && levelRank(level) >= levelRank(clientLevel),
+      wants: (l) => level !== undefined && levelRank(l) >= levelRank(level),
       write: ({ level, msg, fields }: LogRecord) =>
-        void extra
-          .sendNotification({ method: 'notifications/message', params: { level, logger: 'agent-mcp', data: { msg, ...fields } } })
-          .catch(() => {}),
+        void notify({ method: 'notifications/message', params: { level, logger: 'agent-mcp', data: { msg, ...fields } } }).catch(() => {}),
     };
+    const client =
+      era === 'modern'
+        ? modernClientSession(envelopeOf(ctx)[CLIENT_CAPABILITIES_META_KEY] as ClientCapabilities | undefined)
+        : legacyClientSession(server.getClientCapabilities(), ctx);
     try {
       const outcome = await deps.runner.call(name, request.params.arguments ?? {}, {
-        signal: extra.signal,
+        signal: ctx.mcpReq.signal,
         log: deps.log.child({}, mirror),
-        clientCapabilities: server.getClientCapabilities(),
-        createMessage: (params, options) =>
-          extra.sendRequest({ method: 'sampling/createMessage', params }, CreateMessageResultWithToolsSchema, {
-            signal: options.signal,
-            timeout: options.timeoutMs,
-          }),
+        client,
         progress,
         depth: 0,
       });
@@ -135,18 +130,18 @@ export function buildServer(deps: ServerDeps): Server {
     }
   });
 
-  server.setRequestHandler(ListPromptsRequestSchema, async () => ({ prompts: listPrompts(deps.runner.current) }));
+  server.setRequestHandler('prompts/list', async () => ({ prompts: listPrompts(deps.runner.current) }));
 
-  server.setRequestHandler(CompleteRequestSchema, async (request) => complete(deps.runner.current, request.params));
+  server.setRequestHandler('completion/complete', async (request) => complete(deps.runner.current, request.params));
 
-  server.setRequestHandler(GetPromptRequestSchema, async (request): Promise<GetPromptResult> => {
+  server.setRequestHandler('prompts/get', async (request): Promise<GetPromptResult> => {
     const prompt = deps.runner.current.prompts.get(request.params.name);
-    if (!prompt) throw new ProtocolError(ErrorCode.InvalidParams, `Unknown prompt: ${request.params.name}`);
+    if (!prompt) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown prompt: ${request.params.name}`);
     const args = request.params.arguments ?? {};
     const missing = prompt.arguments.filter((a) => a.required && (args[a.name] === undefined || args[a.name] === ''));
     if (missing.length) {
       throw new ProtocolError(
-        ErrorCode.InvalidParams,
+        ProtocolErrorCode.InvalidParams,
         `Missing required argument${missing.length > 1 ? 's' : ''} for prompt ${prompt.name}: ${missing.map((a) => a.name).join(', ')}`,
       );
     }
@@ -156,6 +151,7 @@ export function buildServer(deps: ServerDeps): Server {
     };
   });
 
-  notifyListChanges(server, deps.runner, { tools: listTools, prompts: listPrompts });
+  // A per-request modern instance lives for one answer: the HTTP entry publishes list changes on its own bus.
+  if (options.listChanged !== false) notifyListChanges(server, deps.runner, { tools: listTools, prompts: listPrompts }, era);
   return server;
 }

@@ -1,7 +1,7 @@
 // completion/complete: values for prompt arguments from their `complete:` lists.
 // MCP (2025-11-25) only has ref/prompt and ref/resource references, so tool arguments cannot be completed over
 // the protocol; clients read a tool argument's `enum` from its inputSchema instead.
-import { ErrorCode, type CompleteRequest, type CompleteResult } from '@modelcontextprotocol/sdk/types.js';
+import { ProtocolErrorCode, type CompleteRequest, type CompleteResult } from '@modelcontextprotocol/server';
 import type { Config } from '../config/types.js';
 import { ProtocolError } from '../errors.js';
 
@@ -22,7 +22,7 @@ export function complete(config: Config, params: CompleteRequest['params']): Com
     return { completion: { values: [], total: 0, hasMore: false } };
   }
   const prompt = config.prompts.get(ref.name);
-  if (!prompt) throw new ProtocolError(ErrorCode.InvalidParams, `Unknown prompt: ${ref.name}`);
+  if (!prompt) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown prompt: ${ref.name}`);
   const arg = prompt.arguments.find((a) => a.name === argument.name);
   return { completion: matchValues(arg?.complete ?? [], argument.value) };
 }

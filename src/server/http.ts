@@ -1,14 +1,17 @@
-// Streamable HTTP: the front door (Host/Origin/token checks, body limit, routing to sessions), health, shutdown.
-// The protocol itself is the SDK's StreamableHTTPServerTransport; this file decides who gets to it and when.
+// Streamable HTTP: the front door (Host/Origin/token checks, body limit, routing by era), health, shutdown.
+// Our guards run first; then a request the SDK classifies as 2025-era goes to our sessions (http/sessions.ts:
+// stateful with resumability, or one endpoint per POST with --stateless), and a 2026-07-28 request to the SDK's
+// per-request handler (createMcpHandler, no sessions: any process can answer it).
 import { createServer, type IncomingMessage, type Server as NodeHttpServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { format } from 'node:util';
-import { isJsonContentType } from '@modelcontextprotocol/sdk/shared/mediaType.js';
+import { toNodeHandler } from '@modelcontextprotocol/node';
+import { classifyInboundRequest, createMcpHandler, isJsonContentType } from '@modelcontextprotocol/server';
 import { AgentMcpError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { registerSecret } from '../util/redact.js';
 import type { Config } from '../config/types.js';
-import type { ServerDeps } from './build.js';
+import { buildServer, listPrompts, listTools, type ServerDeps } from './build.js';
 import { readBody } from './http/body.js';
 import { corsHeaders, Guard, isLoopback, PREFLIGHT_HEADERS } from './http/guard.js';
 import type { HttpOptions } from './http/options.js';
@@ -50,6 +53,19 @@ export async function startHttpServer(deps: ServerDeps, options: HttpOptions, lo
   const endpoints = new Endpoints(deps, { stateless: options.stateless, ttlMs: options.sessionTtlMs, maxSessions: options.maxSessions });
   const active = new Set<ServerResponse>();
   let stopping = false;
+  // The 2026-07-28 era: one Server per request from the same definitions; list changes go out on its bus to the
+  // clients' subscriptions/listen streams.
+  const modern = createMcpHandler(() => buildServer(deps, 'modern', { listChanged: false }), {
+    legacy: 'reject',
+    maxRequestBodySize: options.bodyLimitBytes,
+    onerror: (err) => log.debug(`http (2026-07-28): ${err.message}`),
+  });
+  const serveModern = toNodeHandler(modern, { maxRequestBodySize: options.bodyLimitBytes });
+  let modernInflight = 0;
+  const unsubscribe = deps.runner.onConfigChange((next, previous) => {
+    if (JSON.stringify(listTools(next)) !== JSON.stringify(listTools(previous))) modern.notify.toolsChanged();
+    if (JSON.stringify(listPrompts(next)) !== JSON.stringify(listPrompts(previous))) modern.notify.promptsChanged();
+  });
 
   const handler = (req: IncomingMessage, res: ServerResponse) => {
     active.add(res);
@@ -95,6 +111,14 @@ export async function startHttpServer(deps: ServerDeps, options: HttpOptions, lo
       body = parsed.body;
     }
 
+    if (method === 'POST' && classify(req, body) === 'modern') {
+      modernInflight++;
+      try {
+        return await serveModern(req, res, body);
+      } finally {
+        modernInflight--;
+      }
+    }
     if (options.stateless) return serveStateless(req, res, body);
     const sessionId = req.headers['mcp-session-id'];
     if (typeof sessionId === 'string') {
@@ -133,7 +157,7 @@ export async function startHttpServer(deps: ServerDeps, options: HttpOptions, lo
     replyJson(res, stopping ? 503 : 200, {
       status: stopping ? 'stopping' : 'ok',
       sessions: endpoints.sessionCount,
-      inflight: endpoints.inflightCount,
+      inflight: endpoints.inflightCount + modernInflight,
     });
   }
 
@@ -151,9 +175,10 @@ export async function startHttpServer(deps: ServerDeps, options: HttpOptions, lo
   const stop = () =>
     (stopped ??= (async () => {
       stopping = true;
+      unsubscribe();
       server.close(); // no new connections; idle keep-alive ones go now, busy ones after their response
       server.closeIdleConnections();
-      await endpoints.shutdown(SHUTDOWN_MESSAGE);
+      await Promise.all([endpoints.shutdown(SHUTDOWN_MESSAGE), modern.close().catch(() => {})]);
       await drain(active, DRAIN_MS);
       server.closeAllConnections();
     })());
@@ -195,6 +220,23 @@ async function readPost(req: IncomingMessage, res: ServerResponse, limit: number
     replyError(res, 400, CODES.parseError, 'Parse error: Invalid JSON');
     return { ok: false };
   }
+}
+
+/** The SDK's own era decision (envelope claim in `_meta`, MCP-Protocol-Version header), made on the parsed body. */
+function classify(req: IncomingMessage, body: unknown): 'legacy' | 'modern' {
+  const header = (name: string) => {
+    const v = req.headers[name];
+    return typeof v === 'string' ? v : undefined;
+  };
+  const outcome = classifyInboundRequest({
+    httpMethod: req.method ?? 'POST',
+    protocolVersionHeader: header('mcp-protocol-version'),
+    mcpMethodHeader: header('mcp-method'),
+    mcpNameHeader: header('mcp-name'),
+    body,
+  });
+  // Anything not plainly 2025-era (including a malformed modern request) is the modern handler's to answer.
+  return outcome.kind === 'legacy' ? 'legacy' : 'modern';
 }
 
 function isInitialize(body: unknown): boolean {

@@ -1,6 +1,8 @@
-// The stdio transport: JSON-RPC on stdout only; ends when stdin ends (the SDK's transport does not notice).
+// The stdio transport: JSON-RPC on stdout only; both eras on one pipe. The SDK's serveStdio reads the opening
+// message (server/discover or a modern request -> 2026-07-28; initialize -> the 2025 era) and pins one Server from
+// our factory for the connection. We end on stdin's end, a signal, or the transport closing.
 import { format } from 'node:util';
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { serveStdio as serveBothEras, StdioServerTransport } from '@modelcontextprotocol/server/stdio';
 import type { Logger } from '../log.js';
 import { buildServer, type ServerDeps } from './build.js';
 
@@ -10,20 +12,26 @@ export async function serveStdio(deps: ServerDeps, log: Logger): Promise<string>
   // formatted like every other line (JSON lines stay JSON).
   console.log = console.info = console.debug = (...args: unknown[]) => log.debug(format(...args));
   console.warn = console.error = (...args: unknown[]) => log.warn(format(...args));
-  const server = buildServer(deps);
   const transport = new StdioServerTransport();
+  let closed: (reason: string) => void = () => {};
   const stopped = new Promise<string>((resolve) => {
+    closed = resolve;
     process.stdin.once('end', () => resolve('stdin ended'));
     process.stdin.once('close', () => resolve('stdin closed'));
     process.once('SIGINT', () => resolve('SIGINT'));
     process.once('SIGTERM', () => resolve('SIGTERM'));
-    transport.onclose = () => resolve('transport closed');
   });
-  await server.connect(transport);
+  const handle = serveBothEras(({ era }) => buildServer(deps, era), { transport, onerror: (err) => log.debug(`stdio: ${err.message}`) });
+  // The entry owns the transport's callbacks; chain ours (a broken stdout closes it too).
+  const onclose = transport.onclose;
+  transport.onclose = () => {
+    onclose?.();
+    closed('transport closed');
+  };
   log.debug('serving on stdio', { tools: deps.runner.current.tools.size });
   const reason = await stopped;
   log.debug(`stopping: ${reason}`);
   // Never wait long for a close: a provider request in flight must not keep the process alive.
-  await Promise.race([server.close().catch(() => {}), new Promise((r) => setTimeout(r, 200).unref())]);
+  await Promise.race([handle.close().catch(() => {}), new Promise((r) => setTimeout(r, 200).unref())]);
   return reason;
 }

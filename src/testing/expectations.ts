@@ -1,5 +1,5 @@
 // One example's `expect:` checked against a tools/call result: a list of failures (empty = passed).
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult } from '@modelcontextprotocol/client';
 import type { RawExample } from '../config/schema.js';
 import type { JsonSchema } from '../providers/types.js';
 import { compileValidator } from '../util/json-schema.js';

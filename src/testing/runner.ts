@@ -1,6 +1,6 @@
 // The examples of a config as test cases, called over MCP with bounded concurrency.
-import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { Client } from '@modelcontextprotocol/client';
+import type { CallToolResult, Tool } from '@modelcontextprotocol/client';
 import type { Config } from '../config/types.js';
 import { errorMessage } from '../errors.js';
 import type { JsonSchema } from '../providers/types.js';
@@ -82,9 +82,12 @@ async function runCase(client: Client, c: TestCase, tool: Tool | undefined): Pro
   if (!tool) return { case: c, status: 'error', messages: [`the server does not list tool ${c.tool}`], ms: 0 };
   let result: CallToolResult;
   try {
-    result = (await client.callTool({ name: c.tool, arguments: structuredClone(c.input) }, undefined, {
-      timeout: c.timeoutMs + CLIENT_GRACE_MS,
-    })) as CallToolResult;
+    result = (await client.callTool(
+      { name: c.tool, arguments: structuredClone(c.input) },
+      {
+        timeout: c.timeoutMs + CLIENT_GRACE_MS,
+      },
+    )) as CallToolResult;
   } catch (err) {
     return { case: c, status: 'error', messages: [`no result: ${errorMessage(err)}`], ms: ms() };
   }

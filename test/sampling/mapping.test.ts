@@ -6,6 +6,8 @@ import {
   CreateMessageResultSchema,
   CreateMessageResultWithToolsSchema,
 } from '@modelcontextprotocol/sdk/types.js';
+import { SdkError, SdkErrorCode, type ClientCapabilities } from '@modelcontextprotocol/client';
+import type { ClientSession } from '../../src/providers/client-session.ts';
 import type { ModelConfig } from '../../src/config/types.ts';
 import { ModelUnavailableError } from '../../src/errors.ts';
 import { Logger } from '../../src/log.ts';
@@ -214,12 +216,18 @@ test('reverse: createMessage params back to a request, a result back to createMe
 });
 
 test('availability per client: no sampling, sampling without tools, toolsOptional', () => {
-  const ctx = (capabilities?: CallContext['clientCapabilities']): CallContext => ({
+  const ctx = (capabilities?: ClientCapabilities): CallContext => ({
     signal,
     log,
-    clientCapabilities: capabilities,
-    createMessage: async () => {
-      throw new Error('unused');
+    client: {
+      era: '2025',
+      capabilities,
+      createMessage: async () => {
+        throw new Error('unused');
+      },
+      elicit: async () => {
+        throw new Error('unused');
+      },
     },
   });
   assert.match(
@@ -243,14 +251,21 @@ test('provider: the request goes out with the signal and timeout; client failure
     model: 'client-model',
     content: { type: 'text', text: 'ok' },
   });
+  const client = (createMessage: ClientSession['createMessage']): ClientSession => ({
+    era: '2025',
+    capabilities: { sampling: {} },
+    createMessage,
+    elicit: async () => {
+      throw new Error('unused');
+    },
+  });
   const ctx: CallContext = {
     signal,
     log,
-    clientCapabilities: { sampling: {} },
-    createMessage: (params, options) => {
+    client: client((params, options) => {
       seen.push({ ...options, tools: params.tools });
-      return answer();
-    },
+      return answer() as ReturnType<ClientSession['createMessage']>;
+    }),
   };
   const provider = createProvider({ name: 'client', provider: 'sampling', toolsOptional: true, timeoutMs: 5000 });
   const tools = [{ name: 'rhymes', inputSchema: { type: 'object' } }];
@@ -262,6 +277,15 @@ test('provider: the request goes out with the signal and timeout; client failure
 
   answer = async () => {
     throw Object.assign(new Error('MCP error -32001: Request timed out'), { code: -32001 });
+  };
+  await assert.rejects(
+    provider.generate({ messages: [conversation[0]!], signal }, ctx),
+    (err: unknown) =>
+      err instanceof ModelUnavailableError &&
+      err.message === 'client: the client did not answer the sampling request within 5s (raise timeout: on the model)',
+  );
+  answer = async () => {
+    throw new SdkError(SdkErrorCode.RequestTimeout, 'Request timed out');
   };
   await assert.rejects(
     provider.generate({ messages: [conversation[0]!], signal }, ctx),
@@ -283,10 +307,10 @@ test('provider: the request goes out with the signal and timeout; client failure
     { messages: [conversation[0]!], signal },
     {
       ...ctx,
-      createMessage: (_params, options) => {
+      client: client((_params, options) => {
         seen.push(options);
         return Promise.resolve({ role: 'assistant', model: 'm', content: { type: 'text', text: '' } });
-      },
+      }),
     },
   );
   assert.equal(seen.at(-1)!.timeoutMs, 300_000);

@@ -1,7 +1,6 @@
 // Resumability for one session: the SSE events it sent, so a client reconnecting with Last-Event-ID gets what it
 // missed. Bounded (count and bytes): the oldest events go first; a session that sent nothing holds almost nothing.
-import type { EventStore } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import type { EventStore, JSONRPCMessage } from '@modelcontextprotocol/server';
 
 export interface EventStoreLimits {
   maxEvents: number;

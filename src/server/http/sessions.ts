@@ -1,10 +1,9 @@
-// The MCP endpoints the HTTP server holds: one SDK Server + transport per session (or per POST when stateless),
+// The 2025-era MCP endpoints the HTTP server holds: one SDK Server + transport per session (or per POST when stateless),
 // all sharing one ToolRunner. Knows which requests are in flight (for /healthz and for shutdown), expires idle
 // sessions and caps their number.
 import { randomUUID } from 'node:crypto';
-import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import type { JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.js';
+import { NodeStreamableHTTPServerTransport } from '@modelcontextprotocol/node';
+import type { JSONRPCMessage, RequestId, Server } from '@modelcontextprotocol/server';
 import { buildServer, type ServerDeps } from '../build.js';
 import { SessionEventStore, type EventStoreLimits } from './event-store.js';
 
@@ -12,7 +11,7 @@ export interface Endpoint {
   /** The session id once initialized (stateful only). */
   id?: string;
   server: Server;
-  transport: StreamableHTTPServerTransport;
+  transport: NodeStreamableHTTPServerTransport;
   /** JSON-RPC requests from the client not answered yet. */
   inflight: Set<RequestId>;
   lastActive: number;
@@ -74,7 +73,7 @@ export class Endpoints {
     const server = buildServer(this.deps);
     const stateful = !this.options.stateless;
     const endpoint: Endpoint = { server, transport: undefined!, inflight: new Set(), lastActive: Date.now(), closed: false };
-    endpoint.transport = new StreamableHTTPServerTransport(
+    endpoint.transport = new NodeStreamableHTTPServerTransport(
       stateful
         ? {
             sessionIdGenerator: randomUUID, // a CSPRNG, 122 random bits

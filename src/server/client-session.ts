@@ -1,0 +1,32 @@
+// The ClientSession of one tool call, in the era its client speaks. 2025 era: a direct server-to-client request,
+// related to the call (so it travels on the call's own response stream over HTTP). Modern era (2026-07-28): no such
+// channel exists; a request for the client becomes an `input_required` round trip, driven from server/build.
+import type { ClientCapabilities, CreateMessageResultWithTools, ServerContext } from '@modelcontextprotocol/server';
+import type { ClientSession } from '../providers/client-session.js';
+
+export function legacyClientSession(capabilities: ClientCapabilities | undefined, ctx: ServerContext): ClientSession {
+  return {
+    era: '2025',
+    capabilities,
+    createMessage: (params, options) =>
+      ctx.mcpReq.send(
+        { method: 'sampling/createMessage', params },
+        { signal: options.signal, timeout: options.timeoutMs },
+      ) as Promise<CreateMessageResultWithTools>,
+    elicit: (params, options) =>
+      ctx.mcpReq.send({ method: 'elicitation/create', params }, { signal: options.signal, timeout: options.timeoutMs }),
+  };
+}
+
+export function modernClientSession(capabilities: ClientCapabilities | undefined): ClientSession {
+  return {
+    era: 'modern',
+    capabilities,
+    createMessage: async () => {
+      throw new Error('sampling in the 2026-07-28 era is not served yet');
+    },
+    elicit: async () => {
+      throw new Error('elicitation in the 2026-07-28 era is not served yet');
+    },
+  };
+}
