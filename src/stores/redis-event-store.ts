@@ -3,8 +3,7 @@
 // in-memory SessionEventStore (count and bytes, oldest out first), plus a TTL refreshed by every event.
 // Keys: agent-mcp:events:{NS} (a list of "seq<TAB>stream<TAB>message") and agent-mcp:meta:{NS} (seq, bytes);
 // the {NS} hash tag keeps both on one Redis Cluster slot.
-import type { EventStore } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import type { EventStore, JSONRPCMessage } from '@modelcontextprotocol/server';
 import type { Result } from 'ioredis';
 import type { RedisConnection } from './redis.js';
 
