@@ -3,6 +3,7 @@
 // then the code cache itself.
 import { build } from 'esbuild';
 import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
@@ -44,6 +45,15 @@ await build({
       name: 'vendor-sdks',
       setup(b) {
         b.onResolve({ filter: /^(openai|@anthropic-ai\/sdk|ioredis)$/ }, (args) => ({ path: `./${VENDOR[args.path]}`, external: true }));
+      },
+    },
+    {
+      // jsonc-parser's "main" is a UMD build whose inner require() calls esbuild cannot follow: bundle its ES modules.
+      name: 'jsonc-parser-esm',
+      setup(b) {
+        b.onResolve({ filter: /^jsonc-parser$/ }, () => ({
+          path: fileURLToPath(new URL('../node_modules/jsonc-parser/lib/esm/main.js', import.meta.url)),
+        }));
       },
     },
   ],

@@ -185,12 +185,13 @@ export async function runCli(argv: string[]): Promise<number> {
     .option('--print', 'print the resulting config (or command) and change nothing')
     .option('--global', "cursor, vscode: the user's config instead of the project's; claude-code: --scope user")
     .option('--with-env', 'write the values of the environment variables FILE uses, from this shell')
-    .option('--no-npx', 'start this node and this agent-mcp by absolute path instead of npx')
+    .option('--npx', 'start the published agent-mcp with npx (the default when this copy is the published package)')
+    .option('--no-npx', 'start this node and this agent-mcp by absolute path (the default from a clone, a tarball or npm link)')
     .action(
       async (
         client: ClientName,
         file: string,
-        opts: { name?: string; force?: boolean; print?: boolean; global?: boolean; withEnv?: boolean; npx: boolean },
+        opts: { name?: string; force?: boolean; print?: boolean; global?: boolean; withEnv?: boolean; npx?: boolean },
       ) => {
         const { installCommand } = await import('./commands/install.js');
         code = installCommand({

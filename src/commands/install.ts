@@ -9,8 +9,9 @@ import { claudeMcpAdd } from '../install/claude-code.js';
 import { JSON_CLIENTS, type ClientName, type JsonClient } from '../install/clients.js';
 import { installContext, type InstallContext } from '../install/context.js';
 import { configEnvVars, envValues, type EnvVar } from '../install/env-vars.js';
-import { jsonText, mergeServer, readJsonConfig, writeJsonConfig } from '../install/json-config.js';
-import { binPath, commandLine, isNpxCache, launchFor, type Launch } from '../install/launch.js';
+import { mergeServer, readJsonConfig, writeJsonConfig } from '../install/json-config.js';
+import { binPath, commandLine, isNpxCache, isPublishedCopy, launchFor, type Launch } from '../install/launch.js';
+import { workspaceRelative } from '../install/workspace-paths.js';
 import type { GlobalOptions } from './context.js';
 
 declare const AGENT_MCP_VERSION: string;
@@ -24,7 +25,8 @@ export interface InstallOptions extends GlobalOptions {
   print: boolean;
   global: boolean;
   withEnv: boolean;
-  npx: boolean;
+  /** --npx / --no-npx; undefined: npx only when this copy is the published package. */
+  npx?: boolean;
 }
 
 type Say = (line: string) => void;
@@ -34,12 +36,18 @@ export function installCommand(options: InstallOptions): number {
   const file = resolve(ctx.cwd, options.file);
   const { config, vars } = loadForInstall(file);
   const name = options.name ?? config.server.name;
-  const launch: Launch = launchFor({ file, npx: options.npx, platform: ctx.platform, version: VERSION });
-  if (options.withEnv) launch.env = envValues(vars, process.env);
   // With --print, stdout carries only the result (JSON or the command), so it can be piped; notes go to stderr.
   const note: Say = (line) => process.stderr.write(`${line}\n`);
   const say: Say = options.print ? note : (line) => process.stdout.write(`${line}\n`);
-  if (!options.npx && isNpxCache(binPath())) {
+  const npx = options.npx ?? isPublishedCopy(binPath(), VERSION);
+  if (options.npx === undefined && !npx) {
+    note(
+      `note: this agent-mcp (${binPath()}) is not the published package, so the entry runs it by absolute path with this node; --npx writes the npx form instead`,
+    );
+  }
+  const launch: Launch = launchFor({ file, npx, platform: ctx.platform, version: VERSION });
+  if (options.withEnv) launch.env = envValues(vars, process.env);
+  if (!npx && isNpxCache(binPath())) {
     note(
       `warning: this agent-mcp runs from npx's cache (${binPath()}), which npm may clear; install agent-mcp (npm i -g agent-mcp) before using --no-npx`,
     );
@@ -65,13 +73,14 @@ function installJson(
   vars: EnvVar[],
 ): number {
   const path = client.file(ctx);
-  const entry = client.entry(launch);
+  const runs = client.workspaceFolder && !ctx.global ? workspaceRelative(launch, ctx.cwd) : launch;
+  const entry = client.entry(runs);
   const hint = `Add this entry under "${client.key}" by hand:\n${JSON.stringify({ [name]: entry }, null, 2)}`;
-  const current = readJsonConfig(path, hint);
+  const current = readJsonConfig(path, hint, client.jsonc);
   const merged = mergeServer(current, client.key, name, entry, options.force, hint);
   const envHint = `add them under "env" in ${path}`;
   if (options.print) {
-    process.stdout.write(jsonText(merged.data));
+    process.stdout.write(merged.text);
     note(`(--print: ${path} was not changed)`);
     envNotes(vars, options.withEnv, envHint, note);
     return 0;
@@ -81,10 +90,10 @@ function installJson(
     envNotes(vars, options.withEnv, envHint, note);
     return 0;
   }
-  const { backup } = writeJsonConfig(current, merged.data);
+  const { backup } = writeJsonConfig(current, merged.text);
   say(`${merged.status === 'added' ? 'Added' : 'Replaced'} server "${name}" in ${client.label}: ${path}`);
   if (backup) say(`Previous file kept as ${backup}`);
-  say(`It runs: ${commandLine(launch, ctx.platform)}`);
+  say(`It runs: ${commandLine(runs, ctx.platform)}`);
   envNotes(vars, options.withEnv, envHint, say);
   say(client.after);
   return 0;

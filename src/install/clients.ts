@@ -13,6 +13,10 @@ export interface JsonClient {
   entry(launch: Launch): Record<string, unknown>;
   /** What the user does next for the client to see the server. */
   after: string;
+  /** The file is JSON with comments (edited in place, comments kept). */
+  jsonc?: boolean;
+  /** Project-scope entries may write paths inside the workspace as ${workspaceFolder}/… */
+  workspaceFolder?: boolean;
 }
 
 /** {command, args, env}: the mcpServers format of Claude Desktop and Cursor. */
@@ -35,6 +39,7 @@ export const cursor: JsonClient = {
   key: 'mcpServers',
   entry: mcpServersEntry,
   after: 'Cursor lists it in its settings among the MCP tools; switch it on there if it is off.',
+  workspaceFolder: true,
 };
 
 export const vscode: JsonClient = {
@@ -44,6 +49,8 @@ export const vscode: JsonClient = {
   key: 'servers',
   entry: (launch) => ({ type: 'stdio', ...mcpServersEntry(launch) }),
   after: 'In VS Code, start it from the MCP: List Servers command (or the Start link above the entry in mcp.json).',
+  jsonc: true,
+  workspaceFolder: true,
 };
 
 export const JSON_CLIENTS: Record<string, JsonClient> = { 'claude-desktop': claudeDesktop, cursor, vscode };
