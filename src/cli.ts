@@ -84,8 +84,7 @@ export async function runCli(argv: string[]): Promise<number> {
     )
     .option(
       '--sampling-model <model>',
-      "answer the server's sampling requests with this model: an entry of models:, provider:model-id or test",
-      'test',
+      'act as a client that can sample, answering with this model (an entry of models:, provider:model-id or test); without it, sampling in a chain is skipped',
     )
     .addOption(
       new Option('--protocol <version>', 'the MCP era to speak: 2025 (initialize), 2026-07-28, or auto (probe, then fall back)')
@@ -107,7 +106,7 @@ export async function runCli(argv: string[]): Promise<number> {
           json?: string;
           output: 'text' | 'json';
           timeout: number;
-          samplingModel: string;
+          samplingModel?: string;
           protocol: ProtocolChoice;
           url?: string;
           header?: string[];
@@ -142,8 +141,7 @@ export async function runCli(argv: string[]): Promise<number> {
     .option('--filter <text>', 'run only the cases whose name ("poet #1", "poet #2 (socks)") contains TEXT')
     .option(
       '--sampling-model <model>',
-      "answer the server's sampling requests with this model: an entry of models:, provider:model-id or test",
-      'test',
+      'act as a client that can sample, answering with this model (an entry of models:, provider:model-id or test); without it, sampling in a chain is skipped',
     )
     .addOption(
       new Option('--protocol <version>', 'the MCP era to speak: 2025 (initialize), 2026-07-28, or auto (probe, then fall back)')
@@ -154,7 +152,7 @@ export async function runCli(argv: string[]): Promise<number> {
     .action(
       async (
         file: string,
-        opts: { model?: string; junit?: string; filter?: string; samplingModel: string; concurrency: number; protocol: ProtocolChoice },
+        opts: { model?: string; junit?: string; filter?: string; samplingModel?: string; concurrency: number; protocol: ProtocolChoice },
       ) => {
         const { testCommand } = await import('./commands/test.js');
         code = await testCommand({

@@ -15,6 +15,8 @@ export interface ChainOptions {
   tools: boolean;
   /** Reported before each retry or fallback, for logs and progress. */
   onEvent?: (message: string) => void;
+  /** A model was passed over because it cannot run here (no key, a client without sampling): logged at info. */
+  onSkip?: (message: string) => void;
   /** When the call must be over (epoch ms): a wait that would outlast it hands over to the next model instead. */
   deadline?: number;
 }
@@ -49,6 +51,11 @@ export class ModelChain {
     return this.models[this.index];
   }
 
+  /** Why each model before the current one did not answer ("fast: ANTHROPIC_API_KEY is not set"), in order. */
+  get skipped(): string[] {
+    return [...this.reasons];
+  }
+
   async generate(req: GenerateRequest): Promise<GenerateResult> {
     for (; this.index < this.models.length; this.index++, this.provider = undefined) {
       const model = this.models[this.index]!;
@@ -56,6 +63,8 @@ export class ModelChain {
       const why = this.provider.available(this.ctx, { tools: this.options.tools });
       if (why) {
         this.reasons.push(`${model.name}: ${why}`);
+        const next = this.models[this.index + 1];
+        this.options.onSkip?.(`${model.name} skipped (${why})${next ? `; trying ${next.name}` : ''}`);
         continue;
       }
       const retries = model.maxRetries ?? DEFAULT_MAX_RETRIES;

@@ -15,6 +15,8 @@ export interface AgentOutcome {
   structured?: Record<string, unknown>;
   isError: boolean;
   model?: string;
+  /** Why the models before `model` in its chain did not answer ("fast: ANTHROPIC_API_KEY is not set"). */
+  skipped?: string[];
   steps: number;
   usage: Required<Usage>;
 }
@@ -72,6 +74,7 @@ export async function runAgent(tool: ToolConfig, args: Record<string, unknown>, 
       log.warn(message, { tool: tool.name });
       ctx.progress.step(message);
     },
+    onSkip: (message) => log.info(message, { tool: tool.name }),
   });
   const toolSpecs: ToolSpec[] = tool.tools.map((name) => {
     const t = deps.tools.get(name)!;
@@ -88,6 +91,7 @@ export async function runAgent(tool: ToolConfig, args: Record<string, unknown>, 
     isError,
     structured,
     model: chain.current?.name,
+    ...(chain.skipped.length && { skipped: chain.skipped }),
     steps,
     usage,
   });
@@ -113,6 +117,12 @@ export async function runAgent(tool: ToolConfig, args: Record<string, unknown>, 
       if (chain.current?.name !== announced) {
         announced = chain.current?.name;
         log.debug('model chosen', { tool: tool.name, model: announced, id: result.model });
+        // The test model answers with canned text: when the chain fell through to it, nobody should mistake that
+        // for a real answer.
+        if (chain.current?.provider === 'test' && chain.skipped.length)
+          log.warn(`no real model could answer; the test model did, with its canned reply (${chain.skipped.join('; ')})`, {
+            tool: tool.name,
+          });
       }
       log.debug('model answered', {
         tool: tool.name,

@@ -9,6 +9,7 @@ import { describeArguments, parseCallArgs } from './call-args.js';
 import { suggestion } from '../util/did-you-mean.js';
 import { connectError, httpClientTransport } from './call-http.js';
 import { createClient, type ProtocolChoice } from './mcp-client.js';
+import { answerFacts, answeredBy } from '../util/answered-by.js';
 
 export interface CallOptions extends GlobalOptions {
   config: string;
@@ -19,7 +20,7 @@ export interface CallOptions extends GlobalOptions {
   timeoutMs: number;
   /** Flags given explicitly on the command line, passed on to the spawned server. */
   logLevelGiven: boolean;
-  /** --sampling-model: the model that answers the server's sampling requests (default: the test model). */
+  /** --sampling-model: declare sampling to the server and answer its requests with this model (else no sampling). */
   samplingModel?: string;
   /** --url: a running Streamable HTTP server to call instead of spawning `serve` (with --header lines). */
   url?: string;
@@ -34,7 +35,7 @@ export async function callCommand(options: CallOptions): Promise<number> {
   // Check the file here first, so its problems come out located (exit 2), not as a server that died.
   if (options.headers?.length && !options.url) throw new AgentMcpError('call: --header only applies with --url', 2);
   const config = options.url && !options.configGiven ? undefined : loadConfigFile(options.config);
-  const samplingModel = resolveSamplingModel(options.samplingModel, config);
+  const samplingModel = options.samplingModel ? resolveSamplingModel(options.samplingModel, config) : undefined;
   const transport = options.url
     ? httpClientTransport(options.url, options.headers ?? [])
     : new StdioClientTransport({
@@ -51,9 +52,10 @@ export async function callCommand(options: CallOptions): Promise<number> {
         stderr: 'inherit',
         env: process.env as Record<string, string>,
       });
-  // Advertise sampling with tools and answer it ourselves, so sampling-backed tools run from a shell.
-  const client = createClient('agent-mcp-call', options.protocol ?? '2025');
-  answerSampling(client, samplingModel, createLogger(options));
+  // Sampling is declared only when asked for: otherwise a chain that starts with `sampling` moves on to its next
+  // model, as under a client that cannot sample, so the keys in the environment are what runs.
+  const client = createClient('agent-mcp-call', options.protocol ?? '2025', samplingModel !== undefined);
+  if (samplingModel) answerSampling(client, samplingModel, createLogger(options));
   try {
     await client.connect(transport).catch((err: unknown) => {
       throw options.url ? connectError(err, options.url) : err;
@@ -89,6 +91,8 @@ export async function callCommand(options: CallOptions): Promise<number> {
     } finally {
       status.clear();
     }
+    const who = result.isError ? undefined : answeredBy(answerFacts(result));
+    if (who) process.stderr.write(`${who}\n`);
     return printResult(result, options.output);
   } finally {
     // Over HTTP, end the session too: the server would otherwise hold it until its idle timeout.

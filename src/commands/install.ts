@@ -12,6 +12,7 @@ import { configEnvVars, envValues, type EnvVar } from '../install/env-vars.js';
 import { mergeServer, readJsonConfig, writeJsonConfig } from '../install/json-config.js';
 import { binPath, commandLine, isNpxCache, isPublishedCopy, launchFor, type Launch } from '../install/launch.js';
 import { workspaceRelative } from '../install/workspace-paths.js';
+import { testOnlyTools } from '../install/test-only.js';
 import type { GlobalOptions } from './context.js';
 
 declare const AGENT_MCP_VERSION: string;
@@ -44,6 +45,9 @@ export function installCommand(options: InstallOptions): number {
     note(
       `note: this agent-mcp (${binPath()}) is not the published package, so the entry runs it by absolute path with this node; --npx writes the npx form instead`,
     );
+  }
+  for (const { tool, reasons } of testOnlyTools(config, options.client === 'vscode')) {
+    note(`warning: tool ${tool}: only the test model of its chain can answer here (canned replies, not real ones): ${reasons.join('; ')}`);
   }
   const launch: Launch = launchFor({ file, npx, platform: ctx.platform, version: VERSION });
   if (options.withEnv) launch.env = envValues(vars, process.env);

@@ -11,7 +11,7 @@ import { createLogger } from './context.js';
 import { AgentMcpError, errorMessage } from '../errors.js';
 import { toJUnitXml } from '../testing/junit.js';
 import { Reporter, type ReportStream } from '../testing/reporter.js';
-import { collectCases, filterCases, runCases } from '../testing/runner.js';
+import { collectCases, filterCases, runCases, type CaseOutcome } from '../testing/runner.js';
 import type { GlobalOptions } from './context.js';
 
 export interface TestOptions extends GlobalOptions {
@@ -19,7 +19,7 @@ export interface TestOptions extends GlobalOptions {
   model?: string;
   junit?: string;
   filter?: string;
-  /** The model that answers the server's sampling requests, as in `call` (default test). */
+  /** Declare sampling and answer the server's requests with this model, as in `call` (else no sampling). */
   samplingModel?: string;
   concurrency: number;
   /** --protocol: the era to speak (default: 2025). */
@@ -49,11 +49,12 @@ export async function testCommand(options: TestOptions): Promise<number> {
 
   const started = new Date();
   const startedMs = performance.now();
-  const samplingModel = resolveSamplingModel(options.samplingModel, config);
+  const samplingModel = options.samplingModel ? resolveSamplingModel(options.samplingModel, config) : undefined;
   const server = startServer(options);
-  // Like `call`, the test client runs sampling requests itself, so sampling-first chains are exercised too.
-  const client = createClient('agent-mcp-test', options.protocol ?? '2025');
-  answerSampling(client, samplingModel, createLogger({ ...options, logLevel: options.logLevelGiven ? options.logLevel : 'error' }));
+  // Like `call`: sampling only with --sampling-model, so without it a chain's real models (with CI's keys) answer.
+  const client = createClient('agent-mcp-test', options.protocol ?? '2025', samplingModel !== undefined);
+  if (samplingModel)
+    answerSampling(client, samplingModel, createLogger({ ...options, logLevel: options.logLevelGiven ? options.logLevel : 'error' }));
   try {
     let tools: Tool[];
     try {
@@ -78,6 +79,7 @@ export async function testCommand(options: TestOptions): Promise<number> {
       onDone: (o, i) => reporter.done(o, i),
     });
     if (server.exited() && !options.logLevelGiven) process.stderr.write(`the server stopped during the run${server.stderrTail()}\n`);
+    for (const line of answerLines(outcomes)) process.stderr.write(`${line}\n`);
     reporter.summary(outcomes);
     // After the summary: a report that cannot be written fails the run but does not hide its result.
     if (options.junit)
@@ -113,6 +115,13 @@ function startServer(options: TestOptions) {
     exited: () => closed,
     stderrTail: () => (stderr.trim() ? `\n${stderr.trimEnd()}` : ''),
   };
+}
+
+/** One stderr line per distinct answer ("poet #1, poet #2: answered by offline; fast: ANTHROPIC_API_KEY is not set"). */
+function answerLines(outcomes: CaseOutcome[]): string[] {
+  const byAnswer = new Map<string, string[]>();
+  for (const o of outcomes) if (o.answeredBy) byAnswer.set(o.answeredBy, [...(byAnswer.get(o.answeredBy) ?? []), o.case.label]);
+  return [...byAnswer].map(([answer, labels]) => `${labels.join(', ')}: ${answer}`);
 }
 
 function writeJUnit(file: string, xml: string): void {

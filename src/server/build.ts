@@ -61,7 +61,14 @@ export function toCallToolResult(outcome: AgentOutcome): CallToolResult {
     content: [{ type: 'text', text: outcome.text }],
     ...(outcome.structured && !outcome.isError && { structuredContent: outcome.structured }),
     ...(outcome.isError && { isError: true }),
-    _meta: { 'agent-mcp': { model: outcome.model, steps: outcome.steps, usage: outcome.usage } },
+    _meta: {
+      'agent-mcp': {
+        model: outcome.model,
+        ...(outcome.skipped && { skipped: outcome.skipped }),
+        steps: outcome.steps,
+        usage: outcome.usage,
+      },
+    },
   };
 }
 

@@ -5,6 +5,7 @@ import type { Config } from '../config/types.js';
 import { errorMessage } from '../errors.js';
 import type { JsonSchema } from '../providers/types.js';
 import { checkExpectations, resultText, type Expectations } from './expectations.js';
+import { answerFacts, answeredBy } from '../util/answered-by.js';
 
 export interface TestCase {
   /** `poet #1`, or `poet #2 (socks)` when the example has a name. */
@@ -23,6 +24,8 @@ export interface CaseOutcome {
   messages: string[];
   /** The result text, when there was a result. */
   text?: string;
+  /** Which model answered and why earlier ones in its chain did not, from the result's _meta. */
+  answeredBy?: string;
   ms: number;
 }
 
@@ -92,5 +95,12 @@ async function runCase(client: Client, c: TestCase, tool: Tool | undefined): Pro
     return { case: c, status: 'error', messages: [`no result: ${errorMessage(err)}`], ms: ms() };
   }
   const messages = checkExpectations(c.expect, result, tool.outputSchema as JsonSchema | undefined);
-  return { case: c, status: messages.length ? 'failed' : 'passed', messages, text: resultText(result), ms: ms() };
+  return {
+    case: c,
+    status: messages.length ? 'failed' : 'passed',
+    messages,
+    text: resultText(result),
+    answeredBy: result.isError ? undefined : answeredBy(answerFacts(result)),
+    ms: ms(),
+  };
 }

@@ -51,6 +51,8 @@ function write(path: string, data: unknown): string {
   return text;
 }
 
+const TEST_ONLY =
+  'warning: tool poet: only the test model of its chain can answer here (canned replies, not real ones): fast: ANTHROPIC_API_KEY is not set\n';
 const read = (path: string) => JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
 const npxEntry = (file: string) => ({ command: 'npx', args: ['-y', SPEC, 'serve', file] });
 const EXISTING = {
@@ -81,7 +83,8 @@ test('claude-desktop on Linux: merged into ~/.config/Claude, other servers and k
       '',
     ].join('\n'),
   );
-  assert.equal(r.stderr, '');
+  // Nobody should take the test model's echo for a real answer.
+  assert.equal(r.stderr, TEST_ONLY);
 });
 
 test('claude-desktop: each OS its own location (macOS Library, Windows %APPDATA%, XDG_CONFIG_HOME); a new file gets no backup', async () => {
@@ -115,7 +118,7 @@ test('an entry of the same name: exit 2 and nothing changed without --force; rep
   assert.equal(refused.stdout, '');
   assert.equal(
     refused.stderr,
-    `${path} already has a server named "poet-server"; nothing was changed. Use --force to replace it, or --name to add this one under another name.\n`,
+    `${TEST_ONLY}${path} already has a server named "poet-server"; nothing was changed. Use --force to replace it, or --name to add this one under another name.\n`,
   );
   assert.equal(readFileSync(path, 'utf8'), before);
   assert.equal(existsSync(`${path}.bak`), false);
@@ -148,7 +151,7 @@ test('--print shows the resulting file on stdout and writes nothing (not even a 
     r.stdout,
     JSON.stringify({ ...EXISTING, mcpServers: { ...EXISTING.mcpServers, 'poet-server': npxEntry(file) } }, null, 2) + '\n',
   );
-  assert.equal(r.stderr.split('\n')[0], `(--print: ${path} was not changed)`);
+  assert.equal(r.stderr.split('\n')[1], `(--print: ${path} was not changed)`);
   assert.equal(readFileSync(path, 'utf8'), before);
   assert.equal(existsSync(`${path}.bak`), false);
 
@@ -296,7 +299,7 @@ test('malformed JSON in the existing file: FILE:LINE:COL, exit 2, the entry to a
   const entry = JSON.stringify({ 'poet-server': { type: 'stdio', ...npxEntry(file) } }, null, 2);
   assert.equal(
     r.stderr,
-    `${path}:4:5: "," expected (the file is not valid JSON with comments); nothing was changed.\nAdd this entry under "servers" by hand:\n${entry}\n`,
+    `${TEST_ONLY}${path}:4:5: "," expected (the file is not valid JSON with comments); nothing was changed.\nAdd this entry under "servers" by hand:\n${entry}\n`,
   );
   assert.equal(readFileSync(path, 'utf8'), before);
   assert.equal(existsSync(`${path}.bak`), false);
@@ -308,14 +311,16 @@ test('malformed JSON in the existing file: FILE:LINE:COL, exit 2, the entry to a
   const strict = await runCli(['install', '--npx', 'claude-desktop', file], { env: { ...env, HOME: home }, cwd: project });
   assert.equal(strict.code, 2);
   assert.ok(
-    strict.stderr.startsWith(`${desktop}:2:3: a comment (not allowed in this file) (the file is not valid JSON); nothing was changed.\n`),
+    strict.stderr.startsWith(
+      `${TEST_ONLY}${desktop}:2:3: a comment (not allowed in this file) (the file is not valid JSON); nothing was changed.\n`,
+    ),
     strict.stderr,
   );
 
   write(path, '{"servers": ["not", "a", "map"]}');
   const wrongShape = await runCli(['install', '--npx', 'vscode', file], { env, cwd: project });
   assert.equal(wrongShape.code, 2);
-  assert.ok(wrongShape.stderr.startsWith(`${path}: "servers" is not an object; nothing was changed.\n`), wrongShape.stderr);
+  assert.ok(wrongShape.stderr.startsWith(`${TEST_ONLY}${path}: "servers" is not an object; nothing was changed.\n`), wrongShape.stderr);
 });
 
 test('vscode: mcp.json is JSON with comments: edited in place, comments, trailing commas and indentation kept', async () => {

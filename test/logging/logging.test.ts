@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LoggingMessageNotificationSchema, type LoggingMessageNotification } from '@modelcontextprotocol/sdk/types.js';
 import { connectStdio, runCli, writeConfig } from '../helpers/cli.js';
+import { NO_SAMPLING_ERROR } from '../sampling/scenarios.ts';
 
 const CONFIG = `
 models:
@@ -144,4 +145,38 @@ test('text format: one readable line per call on stderr', async () => {
     await settle();
     assert.match(server.stderr(), /^agent-mcp info: call tool=poet model=offline steps=1 tokens=\d+ ms=\d+ status=ok\n$/);
   });
+});
+
+test('serve: a model skipped in a chain is logged at info; an answer that fell through to the test model, at warning', async () => {
+  const server = await connectStdio(
+    writeConfig(`
+models:
+  fast: { provider: anthropic, model: claude-haiku-4-5 }
+  offline: { provider: test }
+tools:
+  poet: { prompt: hi, model: [sampling, fast, offline] }
+  canned: { prompt: hi, model: offline }
+`),
+  );
+  try {
+    await server.client.callTool({ name: 'poet', arguments: {} });
+    await server.client.callTool({ name: 'canned', arguments: {} });
+    await settle();
+    const lines = server
+      .stderr()
+      .split('\n')
+      .filter((l) => !l.includes(' notice: '))
+      .map((l) => l.replace(/ tokens=\d+ ms=\d+/, ''));
+    assert.deepEqual(lines, [
+      `agent-mcp info: sampling skipped (${NO_SAMPLING_ERROR.replace(/^sampling: /, '')}); trying fast tool=poet`,
+      'agent-mcp info: fast skipped (ANTHROPIC_API_KEY is not set); trying offline tool=poet',
+      `agent-mcp warning: no real model could answer; the test model did, with its canned reply (${NO_SAMPLING_ERROR}; fast: ANTHROPIC_API_KEY is not set) tool=poet`,
+      'agent-mcp info: call tool=poet model=offline steps=1 status=ok',
+      // A tool that is meant to run on the test model is no surprise: no warning.
+      'agent-mcp info: call tool=canned model=offline steps=1 status=ok',
+      '',
+    ]);
+  } finally {
+    await server.close();
+  }
 });

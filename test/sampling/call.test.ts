@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runCli, writeConfig } from '../helpers/cli.ts';
+import { NO_SAMPLING_ERROR } from './scenarios.ts';
 
 const file = writeConfig(`
 models:
@@ -29,11 +30,34 @@ tools:
     model: client
 `);
 
-test('call answers sampling with the test model by default', async () => {
+test('call declares sampling only with --sampling-model: without it a sampling-only tool says the client cannot sample', async () => {
   const run = await runCli(['call', 'poet', 'theme=socks', '-c', file]);
-  assert.equal(run.stderr, '');
-  assert.equal(run.stdout, 'test model received: write a poem about socks\n');
-  assert.equal(run.code, 0);
+  assert.equal(run.stdout, '');
+  assert.equal(run.stderr, `error: ${NO_SAMPLING_ERROR}\n`);
+  assert.equal(run.code, 1);
+  const answered = await runCli(['call', 'poet', 'theme=socks', '-c', file, '--sampling-model', 'test']);
+  assert.equal(answered.stderr, 'answered by sampling\n');
+  assert.equal(answered.stdout, 'test model received: write a poem about socks\n');
+  assert.equal(answered.code, 0);
+});
+
+test('without --sampling-model a chain that starts with sampling goes on to the next model, and call says so', async () => {
+  const chained = writeConfig(`
+models:
+  backup: { provider: test, responses: ["from the backup"] }
+tools:
+  poet: { prompt: hi, model: [sampling, backup] }
+`);
+  const run = await runCli(['call', 'poet', '-c', chained, '-o', 'json']);
+  assert.equal(run.code, 0, run.stderr);
+  const skipped = NO_SAMPLING_ERROR;
+  assert.equal(run.stderr, `answered by backup; ${skipped}\n`);
+  assert.deepEqual(JSON.parse(run.stdout)._meta['agent-mcp'], {
+    model: 'backup',
+    skipped: [skipped],
+    steps: 1,
+    usage: { inputTokens: 8, outputTokens: 4 },
+  });
 });
 
 test('call --sampling-model names a model of the file', async () => {
@@ -83,10 +107,10 @@ tools:
       - input: { issue: crash }
         expect: { schema: true }
 `);
-  const run = await runCli(['call', 'triage', 'issue=crash', '-c', typed, '--output', 'json']);
+  const run = await runCli(['call', 'triage', 'issue=crash', '-c', typed, '--output', 'json', '--sampling-model', 'test']);
   assert.equal(run.code, 0, run.stderr);
   assert.deepEqual(JSON.parse(run.stdout).structuredContent, { severity: 'low', reason: 'text' });
-  const smoke = await runCli(['test', typed]);
+  const smoke = await runCli(['test', typed, '--sampling-model', 'test']);
   assert.equal(smoke.stdout.trim().split('\n').at(-1), '1 passed, 0 failed');
   assert.equal(smoke.code, 0);
 });

@@ -62,8 +62,8 @@ test('sampling over HTTP, checked per session', async (t) => {
     assert.equal(script.requests.length, 0);
   });
 
-  await t.test('call --url answers sampling, with the test model or a model of the file', async () => {
-    const byDefault = await runCli(['call', '--url', server.url, 'poet', 'theme=socks']);
+  await t.test('call --url answers sampling with --sampling-model: the test model or a model of the file', async () => {
+    const byDefault = await runCli(['call', '--url', server.url, 'poet', 'theme=socks', '--sampling-model', 'test']);
     assert.equal(byDefault.stdout, 'test model received: write a poem about socks\n');
     assert.equal(byDefault.code, 0, byDefault.stderr);
     const file = writeConfig(`models:${CALL_MODELS}`);

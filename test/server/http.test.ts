@@ -239,7 +239,7 @@ describe('agent-mcp call --url', () => {
 
   test('calls a tool of a running server, with the token in a header, and ends its session', async () => {
     const run = await runCli(['call', '--url', server.url, '--header', 'Authorization: Bearer sesame-123456', 'echo', 'word=remote']);
-    assert.equal(run.stderr, '');
+    assert.equal(run.stderr, 'answered by t\n');
     assert.equal(run.stdout, 'test model received: say remote\n');
     assert.equal(run.code, 0);
     assert.equal((await health(server.origin)).sessions, 0);

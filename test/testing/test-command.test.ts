@@ -69,7 +69,8 @@ test('a passing example set: ok lines in declaration order, the summary last, ex
   const file = writeConfig(PASSING);
   const junit = join(dirname(file), 'reports/nested/junit.xml');
   const run = await runCli(['test', file, '--junit', junit]);
-  assert.equal(run.stderr, '');
+  // Which model answered each case, on stderr: one line per distinct answer.
+  assert.equal(run.stderr, 'poet #1, poet #2 (exact): answered by canned\ncounter #1: answered by shaped\n');
   assert.equal(run.stdout, 'ok poet #1\nok poet #2 (exact)\nok counter #1\n3 passed, 0 failed\n');
   assert.equal(run.code, 0);
 
@@ -191,6 +192,6 @@ test('a --junit file that cannot be written fails the run (exit 1) after the sum
   const junit = join(file, 'junit.xml'); // under a regular file: not writable
   const run = await runCli(['test', file, '--junit', junit]);
   assert.equal(run.stdout, 'ok poet #1\nok poet #2 (exact)\nok counter #1\n3 passed, 0 failed\n');
-  assert.match(run.stderr, /^--junit: cannot write .*agents\.yaml\/junit\.xml: EEXIST/);
+  assert.match(run.stderr, /\n--junit: cannot write .*agents\.yaml\/junit\.xml: EEXIST/);
   assert.equal(run.code, 1);
 });
