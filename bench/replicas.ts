@@ -40,7 +40,12 @@ async function load(url: string): Promise<Figures> {
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async (_, w) => {
       for (let k = 0; k < CALLS; k++) {
-        const body = JSON.stringify({ jsonrpc: '2.0', id: k, method: 'tools/call', params: { name: 'poet', arguments: { theme: `${w}.${k}` } } });
+        const body = JSON.stringify({
+          jsonrpc: '2.0',
+          id: k,
+          method: 'tools/call',
+          params: { name: 'poet', arguments: { theme: `${w}.${k}` } },
+        });
         const t0 = performance.now();
         const res = await fetch(url, { method: 'POST', headers: HEADERS, body });
         const text = await res.text();
