@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Runs the bundled CLI (dist/cli.cjs) from V8's code cache: start-up without parsing and compiling 1.5 MB of
 // JavaScript each time (Node 20 has no module compile cache of its own). The cache is made at build time;
-// when it is missing or made by another Node version, it is remade on exit. AGENT_MCP_CODE_CACHE=off skips it.
+// when it is missing or made by another Node version, it is remade on exit (not by a run with other V8 flags).
+// AGENT_MCP_CODE_CACHE=off skips it; =write remakes it whatever the flags.
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -17,7 +18,10 @@ if (mode !== 'off' && mode !== 'write') {
   } catch {}
 }
 const script = new vm.Script(Module.wrap(readFileSync(file, 'utf8')), { filename: file, cachedData });
-if (mode !== 'off' && (!cachedData || script.cachedDataRejected)) {
+// V8 rejects a cache made under other flags (NODE_OPTIONS=--max-old-space-size=..., node --some-flag): such a run
+// must not overwrite the install's cache, or runs with and without the flags would take turns remaking it.
+const otherFlags = process.execArgv.length > 0 || /(^|\s)-/.test(process.env.NODE_OPTIONS ?? '');
+if (mode !== 'off' && (!cachedData || script.cachedDataRejected) && (mode === 'write' || !otherFlags)) {
   process.once('exit', () => {
     try {
       const tmp = `${cacheFile}.${process.pid}`;

@@ -73,7 +73,8 @@ for (const stale of ['dist/cli.js', 'dist/cli.js.map', 'dist/cli.cjs.cache']) rm
 await new Promise((resolve, reject) => {
   const child = spawn(process.execPath, ['bin/agent-mcp.js', 'serve', 'agents.yaml', '--log-level', 'error'], {
     stdio: ['pipe', 'pipe', 'inherit'],
-    env: { ...process.env, AGENT_MCP_CODE_CACHE: 'write', ANTHROPIC_API_KEY: '', OPENAI_API_KEY: '' },
+    // No NODE_OPTIONS: the cache is for a plain `agent-mcp` run (V8 rejects a cache made under other flags).
+    env: { ...process.env, NODE_OPTIONS: '', AGENT_MCP_CODE_CACHE: 'write', ANTHROPIC_API_KEY: '', OPENAI_API_KEY: '' },
   });
   const send = (msg) => child.stdin.write(JSON.stringify({ jsonrpc: '2.0', ...msg }) + '\n');
   let out = '';

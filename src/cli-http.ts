@@ -51,7 +51,7 @@ export function addHttpOptions(command: Command): Command {
     .option('--stateless', 'HTTP: no sessions, every POST stands alone (scales behind any load balancer)')
     .addOption(
       new Option('--session-ttl <duration>', 'HTTP: idle time after which a session expires (default 30m)').argParser(
-        parsed((v) => parseDuration(/^\d+(\.\d+)?$/.test(v) ? Number(v) : v)),
+        parsed(parseDuration),
       ),
     )
     .addOption(new Option('--max-sessions <n>', 'HTTP: most open sessions, 503 beyond (default 1000)').argParser(intIn(1, 1_000_000)))

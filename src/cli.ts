@@ -24,7 +24,7 @@ function positiveInt(value: string): number {
 
 function duration(value: string): number {
   try {
-    return parseDuration(/^\d+(\.\d+)?$/.test(value) ? Number(value) : value);
+    return parseDuration(value);
   } catch (err) {
     throw new InvalidArgumentError((err as Error).message);
   }

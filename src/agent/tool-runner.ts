@@ -3,6 +3,7 @@ import type { Config, ToolConfig } from '../config/types.js';
 import type { Logger } from '../log.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import { compileValidator, type Validator } from '../util/json-schema.js';
+import { nestsDeeperThan } from '../util/depth.js';
 import { redactDeep, redactSecrets } from '../util/redact.js';
 import { Deadlines } from './deadlines.js';
 import { runAgent, type AgentOutcome, type RunContext } from './run.js';
@@ -12,6 +13,8 @@ export type ConfigListener = (next: Config, previous: Config) => void;
 
 /** The most text one result may carry: a bigger answer is an error, not a reply line of many megabytes. */
 export const MAX_RESULT_CHARS = 4 * 1024 * 1024;
+/** Deeper than any tool's arguments need. */
+export const MAX_ARGUMENT_DEPTH = 64;
 
 /** The single way out of a call: configured secrets redacted (the model may repeat a key it saw), size bounded. */
 export function deliverable(outcome: AgentOutcome): AgentOutcome {
@@ -73,6 +76,15 @@ export class ToolRunner {
     // Validation fills defaults in place. No copy: the arguments are always fresh JSON (an MCP request's params,
     // or a model's tool call just parsed), and a structuredClone costs ~9 us of a call's path.
     const args = (rawArgs ?? {}) as Record<string, unknown>;
+    // Validation, templates and logs all recurse: a hostile nest would overflow the stack in any of them.
+    if (nestsDeeperThan(args, MAX_ARGUMENT_DEPTH)) {
+      return {
+        text: `Invalid arguments for tool ${name}: nested more than ${MAX_ARGUMENT_DEPTH} levels deep`,
+        isError: true,
+        steps: 0,
+        usage: empty,
+      };
+    }
     let validate = this.validators.get(tool);
     if (!validate) this.validators.set(tool, (validate = compileValidator(tool.inputSchema)));
     const valid = validate(args);

@@ -7,7 +7,7 @@ import { parseTemplate, TemplateSyntaxError, type Template } from '../agent/temp
 import { registerSecret } from '../util/redact.js';
 import { suggestion } from '../util/did-you-mean.js';
 import { parseDuration, parseSize } from '../util/duration.js';
-import { compileValidator, quickSchemaProblem, schemaProblem } from '../util/json-schema.js';
+import { compileValidator, schemaProblem, startupSchemaProblem } from '../util/json-schema.js';
 import type { JsonSchema } from '../providers/types.js';
 import { configSchema, PROVIDERS, type ProviderName, type RawConfig, type RawModel, type RawTool } from './schema.js';
 import {
@@ -19,6 +19,7 @@ import {
   type PromptConfig,
   type ToolConfig,
 } from './types.js';
+import { depthIssue, relocateUnclosedQuote } from './yaml-shape.js';
 import { YamlSource, type PathSegment } from './yaml-source.js';
 import { dotted, zodIssuesToConfigIssues } from './zod-issues.js';
 
@@ -83,8 +84,10 @@ function loadDotEnv(dir: string, env: NodeJS.ProcessEnv): void {
 
 export function loadConfigText(file: string, text: string, options: LoadOptions = {}): Config {
   const env = options.env ?? process.env;
+  const tooDeep = depthIssue(file, text);
+  if (tooDeep) throw new ConfigError([tooDeep]);
   const source = new YamlSource(file, text, env);
-  if (source.doc.errors.length) throw new ConfigError(source.issues);
+  if (source.doc.errors.length) throw new ConfigError(relocateUnclosedQuote(file, text, source.issues));
   const raw = source.toJS();
   const issues = [...source.issues];
   const { data, broken } = parseLeniently(raw, source, issues);
@@ -174,7 +177,7 @@ class CrossChecker {
       const tool = this.tool(name, raw);
       if (tool) tools.set(name, tool);
     }
-    this.checkToolGraph(tools);
+    this.checkToolGraph();
     const prompts = new Map<string, PromptConfig>();
     for (const [name, raw] of Object.entries(this.raw.prompts ?? {})) {
       const prompt = this.prompt(name, raw);
@@ -384,7 +387,7 @@ class CrossChecker {
 
   /** `shorthand`: the schema was built from an argument map, so properties.X is written at input.X. */
   private checkSchema(schema: JsonSchema, path: PathSegment[], shorthand = false): boolean {
-    const problem = this.deep ? schemaProblem(schema) : quickSchemaProblem(schema);
+    const problem = this.deep ? schemaProblem(schema) : startupSchemaProblem(schema);
     if (problem) {
       const inner = shorthand && problem.path[0] === 'properties' ? problem.path.slice(1) : problem.path;
       const at = [...path, ...inner];
@@ -445,7 +448,7 @@ class CrossChecker {
   }
 
   /** Agent tools must exist, and no agent may end up calling itself. */
-  private checkToolGraph(tools: Map<string, ToolConfig>): void {
+  private checkToolGraph(): void {
     const names = Object.keys(this.raw.tools ?? {});
     for (const [name, raw] of Object.entries(this.raw.tools ?? {})) {
       (raw.tools ?? []).forEach((callee, i) => {
@@ -468,7 +471,6 @@ class CrossChecker {
       state.set(name, 'done');
     };
     for (const name of names) if (!state.has(name)) visit(name, []);
-    void tools;
   }
 
   private prompt(name: string, raw: NonNullable<RawConfig['prompts']>[string]): PromptConfig | undefined {

@@ -1,6 +1,6 @@
 // The zod schema of agents.yaml: the single source of its types, its validation and its JSON Schema.
 import { z } from 'zod';
-import { parseDuration } from '../util/duration.js';
+import { DURATION_PATTERN, parseDuration } from '../util/duration.js';
 
 export const PROVIDERS = ['openai', 'anthropic', 'sampling', 'test'] as const;
 export type ProviderName = (typeof PROVIDERS)[number];
@@ -15,7 +15,7 @@ function inRange(value: number | string): boolean {
 }
 
 const duration = z
-  .union([z.number().positive(), z.string().regex(/^\d+(\.\d+)?\s*(ms|s|m|h)?$/)])
+  .union([z.number().positive(), z.string().regex(DURATION_PATTERN)])
   // What a Node timer can wait: a longer (or zero) timeout would fire at once.
   .refine(inRange, { message: 'must be a duration from 1ms to 24 days', when: (payload) => payload.issues.length === 0 })
   .meta({ title: 'duration', description: 'A duration: seconds as a number, or a string such as "500ms", "90s", "5m", "1h".' });

@@ -1,4 +1,5 @@
-// The provider interface: the only type file shared by all adapters (see DESIGN.md).
+// The provider interface: the only type file shared by all adapters; the registry, the chain and the agent loop
+// know providers through it alone.
 import type { Logger } from '../log.js';
 import type { ClientSession } from './client-session.js';
 

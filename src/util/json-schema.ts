@@ -27,9 +27,8 @@ const KNOWN_DIALECT = /^https?:\/\/json-schema\.org\/(draft-0[67]\/schema#?|draf
 
 /** The schema's first problem (where in the schema, and what), or undefined when it is valid JSON Schema. */
 export function schemaProblem(schema: JsonSchema): { path: string[]; message: string } | undefined {
-  if (typeof schema.$schema === 'string' && !KNOWN_DIALECT.test(schema.$schema)) {
-    return { path: ['$schema'], message: `unsupported dialect (use https://json-schema.org/draft/2020-12/schema or draft-07)` };
-  }
+  const dialect = dialectProblem(schema);
+  if (dialect) return dialect;
   const validator = ajv(schema, true);
   if (validator.validateSchema(schema)) {
     try {
@@ -47,6 +46,21 @@ export function schemaProblem(schema: JsonSchema): { path: string[]; message: st
     .slice(1)
     .map((seg) => seg.replace(/~1/g, '/').replace(/~0/g, '~'));
   return { path, message: describeErrors([e], '')[0]!.replace(/^[^:]*: /, '') };
+}
+
+function dialectProblem(schema: JsonSchema): { path: string[]; message: string } | undefined {
+  if (typeof schema.$schema === 'string' && !KNOWN_DIALECT.test(schema.$schema)) {
+    return { path: ['$schema'], message: `unsupported dialect (use https://json-schema.org/draft/2020-12/schema or draft-07)` };
+  }
+  return undefined;
+}
+
+/**
+ * The serve start-up path's check: no meta-schema (~50 ms to compile), but whatever would make every call of the
+ * tool fail (a misspelt type, an unknown dialect, a $ref to nowhere) is refused as `validate` refuses it.
+ */
+export function startupSchemaProblem(schema: JsonSchema): { path: string[]; message: string } | undefined {
+  return dialectProblem(schema) ?? quickSchemaProblem(schema) ?? unresolvedRef(schema);
 }
 
 const TYPES = new Set(['string', 'number', 'integer', 'boolean', 'object', 'array', 'null']);
@@ -97,6 +111,53 @@ export function quickSchemaProblem(schema: unknown, path: string[] = []): { path
     }
   }
   return undefined;
+}
+
+/**
+ * A `$ref` that points nowhere inside the schema, found without compiling it (ajv finds it at compile time,
+ * which serve does only on the first call): the same message ajv gives, so serve and validate agree.
+ */
+export function unresolvedRef(schema: JsonSchema): { path: string[]; message: string } | undefined {
+  if (schema.$id !== undefined) return undefined; // relative references: ajv's business
+  const anchors = new Set<string>();
+  const refs: string[] = [];
+  const stack: { value: unknown; depth: number }[] = [{ value: schema, depth: 0 }];
+  while (stack.length) {
+    const { value, depth } = stack.pop()!;
+    if (!value || typeof value !== 'object' || depth > 64) continue;
+    const s = value as Record<string, unknown>;
+    if (!Array.isArray(value)) {
+      if (typeof s.$ref === 'string') refs.push(s.$ref);
+      if (typeof s.$anchor === 'string') anchors.add(s.$anchor);
+      if (s.$id !== undefined) return undefined;
+    }
+    for (const [key, child] of Object.entries(s)) if (!DATA_KEYWORDS.has(key)) stack.push({ value: child, depth: depth + 1 });
+  }
+  for (const ref of refs) {
+    const resolves =
+      ref.startsWith('#/') || ref === '#' ? pointerTarget(schema, ref) !== undefined : ref.startsWith('#') && anchors.has(ref.slice(1));
+    if (!resolves) return { path: [], message: `can't resolve reference ${ref} from id #` };
+  }
+  return undefined;
+}
+
+/** Keywords whose values are data, not schemas: a `$ref` key inside them is no reference. */
+const DATA_KEYWORDS = new Set(['const', 'default', 'enum', 'examples']);
+
+function pointerTarget(root: unknown, ref: string): unknown {
+  let node = root;
+  for (const raw of ref.slice(2).split('/')) {
+    if (ref === '#') break;
+    let key: string;
+    try {
+      key = decodeURIComponent(raw).replace(/~1/g, '/').replace(/~0/g, '~');
+    } catch {
+      return undefined; // a malformed %-escape names nothing
+    }
+    if (!node || typeof node !== 'object' || !Object.hasOwn(node, key)) return undefined;
+    node = (node as Record<string, unknown>)[key];
+  }
+  return node;
 }
 
 export type Validation = { ok: true; value: unknown } | { ok: false; errors: string[] };
