@@ -52,7 +52,11 @@ export const modelSchema = z
       .optional()
       .describe('Maximum output tokens per model request (sampling default 1024, anthropic default 4096).'),
     temperature: z.number().min(0).max(2).optional().describe('Sampling temperature.'),
-    timeout: duration.optional().describe('Timeout of one model request (default 60s for APIs, 300s for sampling).'),
+    timeout: duration
+      .optional()
+      .describe(
+        'The longest silence of one model request: the wait for its answer to begin and every gap between streamed chunks (default 60s for APIs, 300s for sampling).',
+      ),
     maxRetries: z
       .number()
       .int()

@@ -5,7 +5,9 @@ import { ProgressReporter, type ProgressUpdate } from '../../src/agent/progress.
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-test('text deltas are batched to one notification per interval; steps flush what is pending first', async () => {
+test('text deltas are batched to one notification per interval; steps flush what is pending first', (t) => {
+  // Fake time: on a loaded machine real time between two statements can exceed the interval.
+  t.mock.timers.enable({ apis: ['setTimeout', 'setInterval', 'Date'], now: 1_000_000 });
   const seen: ProgressUpdate[] = [];
   const p = new ProgressReporter((u) => seen.push(u), { intervalMs: 50, heartbeatMs: 60_000 });
   p.step('step 1/10: thinking');
@@ -14,7 +16,7 @@ test('text deltas are batched to one notification per interval; steps flush what
     seen.map((u) => u.message),
     ['step 1/10: thinking'],
   );
-  await sleep(80);
+  t.mock.timers.tick(80);
   assert.deepEqual(
     seen.map((u) => u.message),
     ['step 1/10: thinking', 'abc'],
