@@ -22,6 +22,27 @@ function positiveInt(value: string): number {
   return n;
 }
 
+function amount(value: string): number {
+  const n = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value) || !(n > 0)) throw new InvalidArgumentError('expected an amount above 0, such as 0.50');
+  return n;
+}
+
+interface TestFlags {
+  protocol: ProtocolChoice;
+  model?: string;
+  junit?: string;
+  filter?: string;
+  samplingModel?: string;
+  concurrency: number;
+  record?: string;
+  replay?: string;
+  recordMissing?: boolean;
+  judgeModel?: string;
+  repeat: number;
+  maxCost?: number;
+}
+
 function duration(value: string): number {
   try {
     return parseDuration(value);
@@ -56,11 +77,23 @@ export async function runCli(argv: string[]): Promise<number> {
     )
     .argument('[file]', 'the agents file', 'agents.yaml')
     .option('--watch', 'reload FILE when it changes (an invalid edit is reported and the old config keeps serving)')
-    .option('--model <model>', 'run every tool on this model: a name from models:, provider:model-id, sampling or test');
-  addHttpOptions(serve).action(async (file: string, opts: { watch?: boolean; model?: string }) => {
-    const { serveCommand } = await import('./commands/serve.js');
-    code = await serveCommand({ ...globals(), file, watch: opts.watch, model: opts.model, http: httpFlags(serve) });
-  });
+    .option('--model <model>', 'run every tool on this model: a name from models:, provider:model-id, sampling or test')
+    .option('--replay <dir>', 'answer every model request from the recordings in DIR (agent-mcp test --record), offline')
+    .addOption(new Option('--record-exchanges', 'agent-mcp test --record: return provider exchanges in results').hideHelp());
+  addHttpOptions(serve).action(
+    async (file: string, opts: { watch?: boolean; model?: string; replay?: string; recordExchanges?: boolean }) => {
+      const { serveCommand } = await import('./commands/serve.js');
+      code = await serveCommand({
+        ...globals(),
+        file,
+        watch: opts.watch,
+        model: opts.model,
+        http: httpFlags(serve),
+        replay: opts.replay,
+        recordExchanges: opts.recordExchanges,
+      });
+    },
+  );
 
   program
     .command('validate')
@@ -149,25 +182,23 @@ export async function runCli(argv: string[]): Promise<number> {
         .default('2025'),
     )
     .addOption(new Option('-j, --concurrency <n>', 'cases run at once').argParser(positiveInt).default(4))
-    .action(
-      async (
-        file: string,
-        opts: { model?: string; junit?: string; filter?: string; samplingModel?: string; concurrency: number; protocol: ProtocolChoice },
-      ) => {
-        const { testCommand } = await import('./commands/test.js');
-        code = await testCommand({
-          ...globals(),
-          file,
-          model: opts.model,
-          junit: opts.junit,
-          filter: opts.filter,
-          samplingModel: opts.samplingModel,
-          concurrency: opts.concurrency,
-          protocol: opts.protocol,
-          logLevelGiven: program.getOptionValueSource('logLevel') === 'cli',
-        });
-      },
-    );
+    .option('--record <dir>', 'run on the real models and write every model exchange to DIR, one file per example (no keys in them)')
+    .option('--replay <dir>', 'answer every model request from the recordings in DIR: offline, no keys')
+    .option('--record-missing', 'with --replay: send what no recording matches to the real model and record it')
+    .option('--judge-model <model>', 'the grader of expect.judge (default: defaults.judge)')
+    .addOption(
+      new Option('--repeat <n>', 'run each example N times (expect.passRate: the share that must pass)').argParser(positiveInt).default(1),
+    )
+    .addOption(new Option('--max-cost <amount>', 'stop starting examples once the run costs more (prices from pricing:)').argParser(amount))
+    .action(async (file: string, opts: TestFlags) => {
+      const { testCommand } = await import('./commands/test.js');
+      code = await testCommand({
+        ...globals(),
+        file,
+        ...opts,
+        logLevelGiven: program.getOptionValueSource('logLevel') === 'cli',
+      });
+    });
 
   program
     .command('install')

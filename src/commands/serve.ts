@@ -7,6 +7,7 @@ import type { HttpFlags } from '../server/http/options.js';
 import { ToolRunner } from '../agent/tool-runner.js';
 import { ProviderRegistry } from '../providers/registry.js';
 import { createLogger, type GlobalOptions } from './context.js';
+import { allowKeyless, recordingProviderOptions } from '../providers/recording/setup.js';
 
 export interface ServeOptions extends GlobalOptions {
   file: string;
@@ -16,6 +17,10 @@ export interface ServeOptions extends GlobalOptions {
   model?: string;
   /** Serve over Streamable HTTP instead of stdio; the flags override the file's `server.http` block. */
   http?: HttpFlags;
+  /** Answer provider requests from the recordings in this folder (offline, no keys). */
+  replay?: string;
+  /** Record every provider exchange into the result's _meta (`agent-mcp test --record`); with replay: only misses go live. */
+  recordExchanges?: boolean;
 }
 
 export async function serveCommand(options: ServeOptions): Promise<number> {
@@ -23,17 +28,20 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
   // The same steps at start-up and on every reload.
   const load = (file: string): Config => {
     const loaded = loadConfigFile(file);
-    return options.model ? overrideModels(loaded, options.model) : loaded;
+    const config = options.model ? overrideModels(loaded, options.model) : loaded;
+    return options.replay ? allowKeyless(config) : config;
   };
   let config: Config;
+  let registry: ProviderRegistry;
   try {
     config = load(options.file);
+    registry = new ProviderRegistry(recordingProviderOptions({ replay: options.replay, record: options.recordExchanges }));
   } catch (err) {
     return reportStartupError(err, options, log);
   }
   // Missing keys are expected in a chain with fallbacks: say so, without alarming a client's log view.
   for (const w of config.warnings) log.notice(formatIssue(w));
-  const runner = new ToolRunner(config, new ProviderRegistry(), log);
+  const runner = new ToolRunner(config, registry, log);
   let watcher: { close(): void } | undefined;
   if (options.watch) {
     const { watchConfig } = await import('../server/watch.js');

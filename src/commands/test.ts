@@ -11,7 +11,9 @@ import { createLogger } from './context.js';
 import { AgentMcpError, errorMessage } from '../errors.js';
 import { toJUnitXml } from '../testing/junit.js';
 import { Reporter, type ReportStream } from '../testing/reporter.js';
-import { collectCases, filterCases, runCases, type CaseOutcome } from '../testing/runner.js';
+import { collectCases, filterCases, runAll, type CaseOutcome } from '../testing/runner.js';
+import { formatCost, priceOf } from '../testing/cost.js';
+import { resolveGrader, TestTapes } from './test-tapes.js';
 import type { GlobalOptions } from './context.js';
 
 export interface TestOptions extends GlobalOptions {
@@ -24,6 +26,18 @@ export interface TestOptions extends GlobalOptions {
   concurrency: number;
   /** --protocol: the era to speak (default: 2025). */
   protocol?: ProtocolChoice;
+  /** Record every provider exchange into one file per example in this folder (live models, keys needed). */
+  record?: string;
+  /** Answer every provider request from the recordings in this folder (offline, no keys). */
+  replay?: string;
+  /** With replay: requests no recording matches go to the real model and are recorded. */
+  recordMissing?: boolean;
+  /** The grader of `expect.judge` (else defaults.judge). */
+  judgeModel?: string;
+  /** Runs of each example. */
+  repeat?: number;
+  /** Stop starting runs past this cost (prices from `pricing:`). */
+  maxCost?: number;
   /** --log-level given: the server's log lines go to stderr at that level (else they are kept for a crash). */
   logLevelGiven: boolean;
   out?: ReportStream;
@@ -50,11 +64,17 @@ export async function testCommand(options: TestOptions): Promise<number> {
   const started = new Date();
   const startedMs = performance.now();
   const samplingModel = options.samplingModel ? resolveSamplingModel(options.samplingModel, config) : undefined;
+  const log = createLogger({ ...options, logLevel: options.logLevelGiven ? options.logLevel : 'error' });
+  const tapes = new TestTapes(options, config);
+  const grader = tapes.keyless(resolveGrader(options.judgeModel, config, cases));
   const server = startServer(options);
   // Like `call`: sampling only with --sampling-model, so without it a chain's real models (with CI's keys) answer.
   const client = createClient('agent-mcp-test', options.protocol ?? '2025', samplingModel !== undefined);
-  if (samplingModel)
-    answerSampling(client, samplingModel, createLogger({ ...options, logLevel: options.logLevelGiven ? options.logLevel : 'error' }));
+  if (samplingModel) {
+    // Recording or replaying: the sampling answers go through the recordings too.
+    if (tapes.active) tapes.answerSampling(client, tapes.keyless(samplingModel), log);
+    else answerSampling(client, samplingModel, log);
+  }
   try {
     let tools: Tool[];
     try {
@@ -72,22 +92,34 @@ export async function testCommand(options: TestOptions): Promise<number> {
       return 0;
     }
     const reporter = new Reporter(out, cases);
-    const outcomes = await runCases(client, cases, {
+    const { outcomes, stoppedAtCost } = await runAll(client, cases, {
       concurrency: options.concurrency,
       tools,
+      repeat: options.repeat,
+      tagExamples: tapes.active,
+      judge: grader && ((c, answer, signal) => tapes.judge(c, grader, { criterion: c.expect.judge!, input: c.input, answer }, signal, log)),
+      price: (model, usage) => priceOf(config, model, usage),
+      maxCost: options.maxCost,
       onStart: (_c, i) => reporter.start(i),
-      onDone: (o, i) => reporter.done(o, i),
+      onDone: (o, i) => {
+        tapes.save(o);
+        reporter.done(o, i);
+      },
     });
     if (server.exited() && !options.logLevelGiven) process.stderr.write(`the server stopped during the run${server.stderrTail()}\n`);
     for (const line of answerLines(outcomes)) process.stderr.write(`${line}\n`);
-    reporter.summary(outcomes);
+    reporter.summary(outcomes, performance.now() - startedMs);
+    if (stoppedAtCost !== undefined)
+      process.stderr.write(`stopped: the run cost ${formatCost(stoppedAtCost)}, past --max-cost ${formatCost(options.maxCost!)}\n`);
+    if (tapes.saved)
+      process.stderr.write(`recorded ${tapes.saved} example${tapes.saved === 1 ? '' : 's'} in ${options.record ?? options.replay}\n`);
     // After the summary: a report that cannot be written fails the run but does not hide its result.
     if (options.junit)
       writeJUnit(
         options.junit,
         toJUnitXml(outcomes, { name: basename(options.file), startedAt: started, totalMs: performance.now() - startedMs }),
       );
-    return outcomes.every((o) => o.status === 'passed') ? 0 : 1;
+    return outcomes.every((o) => o.status === 'passed') && stoppedAtCost === undefined ? 0 : 1;
   } finally {
     await client.close().catch(() => {});
   }
@@ -97,6 +129,8 @@ function startServer(options: TestOptions) {
   const level = options.logLevelGiven ? options.logLevel : 'warning';
   const args = [process.argv[1]!, 'serve', options.file, '--log-level', level, '--log-format', options.logFormat];
   if (options.model) args.push('--model', options.model);
+  if (options.replay) args.push('--replay', options.replay);
+  if (options.record || options.recordMissing) args.push('--record-exchanges');
   const transport = new StdioClientTransport({
     command: process.execPath,
     args,

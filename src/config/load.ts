@@ -185,6 +185,7 @@ class CrossChecker {
     }
     const server = this.raw.server ?? {};
     const http = server.http ?? {};
+    const judge = this.raw.defaults?.judge;
     return {
       file: this.source.file,
       server: {
@@ -208,6 +209,8 @@ class CrossChecker {
       prompts,
       warnings: this.warnings,
       envVars: [...this.source.envVars].sort(),
+      judge: judge !== undefined ? this.resolveRef(judge, ['defaults', 'judge']) : undefined,
+      pricing: this.raw.pricing ?? {},
     };
   }
 

@@ -103,6 +103,17 @@ const exampleSchema = z
         matches: z.string().optional().describe('The result text matches this regular expression.'),
         schema: z.boolean().optional().describe("structuredContent is valid against the tool's output schema."),
         isError: z.boolean().optional().describe('The result is (true) or is not (false, the default) an error.'),
+        judge: z
+          .string()
+          .min(1)
+          .optional()
+          .describe('A grader model (--judge-model or defaults.judge) decides whether the result meets this, with a short reason.'),
+        passRate: z
+          .number()
+          .min(0)
+          .max(1)
+          .optional()
+          .describe('With --repeat N: the share of runs that must pass (default 1.0; 0.8 passes 4 of 5).'),
       })
       .default({})
       .describe('What the result must satisfy.'),
@@ -206,11 +217,30 @@ export const configSchema = z
         model: modelRef.optional(),
         maxSteps: z.number().int().min(1).max(100).optional().describe('Default maxSteps of every tool.'),
         timeout: duration.optional().describe('Default timeout of every tool call.'),
+        judge: z
+          .string()
+          .min(1)
+          .optional()
+          .describe(
+            'The grader model of `expect.judge` in `agent-mcp test`: a name from models: or provider:model-id (--judge-model overrides it).',
+          ),
       })
       .optional()
       .describe('Defaults for every tool.'),
     tools: z.record(z.string(), toolSchema).optional().describe('Tools by name (1-128 characters of A-Za-z0-9_-.).'),
     prompts: z.record(z.string(), promptSchema).optional().describe('Prompts by name.'),
+    pricing: z
+      .record(
+        z.string(),
+        z
+          .strictObject({
+            input: z.number().min(0).describe('Price of a million input tokens.'),
+            output: z.number().min(0).describe('Price of a million output tokens.'),
+          })
+          .describe('Prices per million tokens.'),
+      )
+      .optional()
+      .describe('Prices by model (a name from models:, provider:model-id or the model id), for the cost in `agent-mcp test` reports.'),
   })
   .describe('agents.yaml: an MCP server whose tools are LLM agents.');
 

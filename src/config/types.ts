@@ -65,6 +65,10 @@ export interface Config {
   warnings: ConfigIssue[];
   /** Environment variables the file references (for `install`). */
   envVars: string[];
+  /** defaults.judge: the grader of `expect.judge` in `agent-mcp test`. */
+  judge?: ModelConfig;
+  /** Prices per million tokens, by model name, shorthand or model id. */
+  pricing: Record<string, { input: number; output: number }>;
 }
 
 export const DEFAULT_MAX_STEPS = 10;

@@ -13,7 +13,7 @@ import {
   toolNames,
   type AnthropicTools,
 } from './anthropic-mapping.js';
-import type { GenerateRequest, GenerateResult, Provider } from './types.js';
+import type { GenerateRequest, GenerateResult, Provider, ProviderOptions } from './types.js';
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
 export const DEFAULT_MAX_TOKENS = 4096;
@@ -36,7 +36,7 @@ export function requestBody(model: ModelConfig, req: GenerateRequest, tools: Ant
   };
 }
 
-export function createProvider(model: ModelConfig): Provider {
+export function createProvider(model: ModelConfig, options: ProviderOptions = {}): Provider {
   const timeoutMs = model.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   let client: Anthropic | undefined;
   const getClient = () =>
@@ -47,6 +47,7 @@ export function createProvider(model: ModelConfig): Provider {
       timeout: timeoutMs,
       maxRetries: 0, // the fallback chain retries, with backoff and Retry-After
       logLevel: 'off', // its log lines would go to the console, unredacted
+      ...(options.fetch && { fetch: options.fetch }),
       openTelemetry: false,
     }));
 

@@ -6,7 +6,7 @@ import { toProviderError } from './error-mapping.js';
 import { IdleWatchdog } from './idle-watchdog.js';
 import { ChunkAccumulator, fromCompletion, toOpenAIMessages, toOpenAITools, toResponseFormat } from './openai-mapping.js';
 import { ToolNames } from './tool-name-mapping.js';
-import type { GenerateRequest, GenerateResult, Provider } from './types.js';
+import type { GenerateRequest, GenerateResult, Provider, ProviderOptions } from './types.js';
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
 /** Local endpoints (Ollama, LM Studio, vLLM) want no key, but the SDK insists on one. */
@@ -26,7 +26,7 @@ export function requestBody(model: ModelConfig, req: GenerateRequest, names: Too
   };
 }
 
-export function createProvider(model: ModelConfig): Provider {
+export function createProvider(model: ModelConfig, options: ProviderOptions = {}): Provider {
   const timeoutMs = model.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   let client: OpenAI | undefined;
   const getClient = () =>
@@ -38,6 +38,7 @@ export function createProvider(model: ModelConfig): Provider {
       timeout: timeoutMs,
       maxRetries: 0, // the fallback chain retries, with backoff and Retry-After
       logLevel: 'off', // its log lines would go to the console, unredacted
+      ...(options.fetch && { fetch: options.fetch }),
     }));
 
   return {

@@ -1,10 +1,10 @@
 // Provider name -> lazy factory. The only place that imports adapters, so an unused provider's SDK never loads.
 import type { ModelConfig } from '../config/types.js';
 import type { ProviderName } from '../config/schema.js';
-import type { Provider } from './types.js';
+import type { Provider, ProviderOptions } from './types.js';
 
 export interface ProviderModule {
-  createProvider(model: ModelConfig): Provider;
+  createProvider(model: ModelConfig, options?: ProviderOptions): Provider;
 }
 
 const factories: Record<ProviderName, () => Promise<ProviderModule>> = {
@@ -19,11 +19,13 @@ export class ProviderRegistry {
   private readonly cache = new Map<string, Promise<Provider>>();
   private readonly ready = new Map<string, Provider>();
 
+  constructor(private readonly options: ProviderOptions = {}) {}
+
   get(model: ModelConfig): Promise<Provider> {
     let provider = this.cache.get(model.name);
     if (!provider) {
       provider = factories[model.provider]().then((m) => {
-        const created = m.createProvider(model);
+        const created = m.createProvider(model, this.options);
         this.ready.set(model.name, created);
         return created;
       });

@@ -60,3 +60,8 @@ export interface Provider {
   available(ctx: CallContext, needs: { tools: boolean }): string | undefined;
   generate(req: GenerateRequest, ctx: CallContext): Promise<GenerateResult>;
 }
+
+/** How the registry creates providers: `fetch` goes to the SDK clients (recording and replay sit there). */
+export interface ProviderOptions {
+  fetch?: typeof fetch;
+}

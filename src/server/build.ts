@@ -23,6 +23,7 @@ import { complete } from './completions.js';
 import { notifyListChanges } from './list-changed.js';
 import { ProtocolError } from '../errors.js';
 import { legacyClientSession, modernClientSession } from './client-session.js';
+import { EXAMPLE_META, exampleOf, onTape, withTapeMeta } from '../providers/recording/tape.js';
 
 /** `legacy`: a 2025-era connection or session (initialize first); `modern`: 2026-07-28 requests. */
 export type ServedEra = 'legacy' | 'modern';
@@ -119,19 +120,32 @@ export function buildServer(deps: ServerDeps, era: ServedEra = 'legacy', options
       write: ({ level, msg, fields }: LogRecord) =>
         void notify({ method: 'notifications/message', params: { level, logger: 'agent-mcp', data: { msg, ...fields } } }).catch(() => {}),
     };
-    const client =
+    const session =
       era === 'modern'
         ? modernClientSession(envelopeOf(ctx)[CLIENT_CAPABILITIES_META_KEY] as ClientCapabilities | undefined)
         : legacyClientSession(server.getClientCapabilities(), ctx);
-    try {
-      const outcome = await deps.runner.call(name, request.params.arguments ?? {}, {
+    // `agent-mcp test` names the example it runs: its provider exchanges (and the sampling requests it causes, which
+    // the test client answers) are recorded or replayed as that example's.
+    const example = exampleOf(ctx.mcpReq._meta as Record<string, unknown> | undefined);
+    const client = example
+      ? {
+          ...session,
+          createMessage: (params: Parameters<typeof session.createMessage>[0], options: Parameters<typeof session.createMessage>[1]) =>
+            session.createMessage({ ...params, _meta: { ...params._meta, [EXAMPLE_META]: example } }, options),
+        }
+      : session;
+    const call = () =>
+      deps.runner.call(name, request.params.arguments ?? {}, {
         signal: ctx.mcpReq.signal,
         log: deps.log.child({}, mirror),
         client,
         progress,
         depth: 0,
       });
-      return toCallToolResult(outcome);
+    try {
+      if (!example) return toCallToolResult(await call());
+      const { value, tape } = await onTape(example, call);
+      return withTapeMeta(toCallToolResult(value), tape);
     } finally {
       progress.close();
     }

@@ -1,4 +1,5 @@
 // Test outcomes as JUnit XML (the format CI systems read): one <testsuite> per tool, one <testcase> per example.
+import { figures, verdictLines } from './reporter.js';
 import type { CaseOutcome } from './runner.js';
 
 /** Characters XML 1.0 cannot carry at all, even escaped. */
@@ -26,14 +27,22 @@ function bounded(text: string): string {
   return text.length > MAX_BODY_CHARS ? `${text.slice(0, MAX_BODY_CHARS)}… (${text.length - MAX_BODY_CHARS} more characters)` : text;
 }
 
+/** Runs, tokens, cost and the grader's verdicts, where there are any. */
+function systemOut(o: CaseOutcome): string | undefined {
+  const lines = [figures(o), ...verdictLines(o).map((v) => v.trim())].filter(Boolean);
+  return lines.length ? `      <system-out>${escapeXmlText(bounded(lines.join('\n')))}</system-out>` : undefined;
+}
+
 function testcase(o: CaseOutcome, suite: string): string {
   const open = `    <testcase name="${escapeXmlAttr(o.case.label)}" classname="${escapeXmlAttr(suite)}" time="${seconds(o.ms)}"`;
-  if (o.status === 'passed') return `${open}/>`;
+  const out = systemOut(o);
+  if (o.status === 'passed') return out ? [`${open}>`, out, '    </testcase>'].join('\n') : `${open}/>`;
   const tag = o.status === 'failed' ? 'failure' : 'error';
   const body = o.messages.join('\n') + (o.text !== undefined ? `\n\nresult:\n${o.text}` : '');
   return [
     `${open}>`,
     `      <${tag} message="${escapeXmlAttr(o.messages[0] ?? o.status)}" type="${tag === 'failure' ? 'AssertionError' : 'Error'}">${escapeXmlText(bounded(body))}</${tag}>`,
+    ...(out ? [out] : []),
     '    </testcase>',
   ].join('\n');
 }

@@ -20,7 +20,15 @@ const outcome = (i: number, status: CaseOutcome['status'], messages: string[] = 
   messages,
   ms,
   text: 'x',
+  runs: 1,
+  passes: status === 'passed' ? 1 : 0,
+  usage: { inputTokens: 0, outputTokens: 0 },
+  verdicts: [],
+  exchanges: [],
+  live: 0,
 });
+
+const extra = { runs: 1, passes: 0, usage: { inputTokens: 0, outputTokens: 0 }, verdicts: [], exchanges: [], live: 0 };
 
 function sink(isTTY: boolean) {
   let text = '';
@@ -67,8 +75,15 @@ test('JUnit XML: control characters, quotes, ampersands and newlines survive a s
   const nasty = 'a\u0000b\u001b[31m "q" \'s\' <tag> & &amp; ]]> \n\tend \uFFFF';
   const xml = toJUnitXml(
     [
-      { case: { ...cases[0]!, label: `poet #1 (${nasty})` }, status: 'failed', messages: [`got ${nasty}`], text: nasty, ms: 1234 },
-      { case: cases[2]!, status: 'error', messages: ['no result: connection closed'], ms: 0 },
+      {
+        case: { ...cases[0]!, label: `poet #1 (${nasty})` },
+        status: 'failed',
+        messages: [`got ${nasty}`],
+        text: nasty,
+        ms: 1234,
+        ...extra,
+      },
+      { case: cases[2]!, status: 'error', messages: ['no result: connection closed'], ms: 0, ...extra },
     ],
     { name: 'agents.yaml', startedAt: new Date('2026-01-02T03:04:05.678Z'), totalMs: 2000 },
   );

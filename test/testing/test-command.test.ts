@@ -71,7 +71,10 @@ test('a passing example set: ok lines in declaration order, the summary last, ex
   const run = await runCli(['test', file, '--junit', junit]);
   // Which model answered each case, on stderr: one line per distinct answer.
   assert.equal(run.stderr, 'poet #1, poet #2 (exact): answered by canned\ncounter #1: answered by shaped\n');
-  assert.equal(run.stdout, 'ok poet #1\nok poet #2 (exact)\nok counter #1\n3 passed, 0 failed\n');
+  assert.equal(
+    run.stdout,
+    'ok poet #1 [21 tokens]\nok poet #2 (exact) [21 tokens]\nok counter #1 [10 tokens]\ntotal: 52 tokens (34 in, 18 out)\n3 passed, 0 failed\n',
+  );
   assert.equal(run.code, 0);
 
   const root = parseXml(readFileSync(junit, 'utf8'));
@@ -89,11 +92,11 @@ test('a passing example set: ok lines in declaration order, the summary last, ex
   assert.match(suites[0]!.attrs.timestamp!, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$/);
   const cases = suites.flatMap((s) => child(s, 'testcase'));
   assert.deepEqual(
-    cases.map((c) => [c.attrs.name, c.attrs.classname, c.children.length]),
+    cases.map((c) => [c.attrs.name, c.attrs.classname, c.children.map((k) => `${k.name}: ${k.text}`)]),
     [
-      ['poet #1', 'poet', 0],
-      ['poet #2 (exact)', 'poet', 0],
-      ['counter #1', 'counter', 0],
+      ['poet #1', 'poet', ['system-out: 21 tokens']],
+      ['poet #2 (exact)', 'poet', ['system-out: 21 tokens']],
+      ['counter #1', 'counter', ['system-out: 10 tokens']],
     ],
   );
   for (const c of cases) assert.match(c.attrs.time!, /^\d+\.\d{3}$/);
@@ -107,11 +110,12 @@ test('a failing example set: FAIL lines say why, exit 1, failures in JUnit XML e
   assert.equal(
     run.stdout,
     [
-      'ok poet #1',
-      `FAIL poet #2 (quotes " & <angles>): expected text to contain "<hats> & \\"caps\\"" and "shoes", got ${got}`,
-      `FAIL poet #3: expected an error, got ${got}`,
-      `FAIL poet #4: expected text to match /^violets/, got ${got}`,
+      'ok poet #1 [21 tokens]',
+      `FAIL poet #2 (quotes " & <angles>) [21 tokens]: expected text to contain "<hats> & \\"caps\\"" and "shoes", got ${got}`,
+      `FAIL poet #3 [20 tokens]: expected an error, got ${got}`,
+      `FAIL poet #4 [20 tokens]: expected text to match /^violets/, got ${got}`,
       'FAIL paid #1: the tool returned an error: "missing: OPENAI_API_KEY is not set"',
+      'total: 82 tokens (50 in, 32 out)',
       '1 passed, 4 failed',
       '',
     ].join('\n'),
@@ -149,7 +153,7 @@ tools:
   assert.equal(without.code, 1);
   assert.match(without.stdout, /^FAIL poet #1: the tool returned an error: "paid: OPENAI_API_KEY is not set"\n0 passed, 1 failed\n$/);
   const run = await runCli(['test', file, '--model', 'test']);
-  assert.equal(run.stdout, 'ok poet #1\n1 passed, 0 failed\n');
+  assert.equal(run.stdout, 'ok poet #1 [25 tokens]\ntotal: 25 tokens (13 in, 12 out)\n1 passed, 0 failed\n');
   assert.equal(run.code, 0);
 });
 
@@ -183,7 +187,7 @@ test('bad usage and bad files exit 2 with a located message; no examples is not 
 test('--filter runs only the cases whose name contains the text', async () => {
   const file = writeConfig(PASSING);
   const run = await runCli(['test', file, '--filter', 'EXACT']);
-  assert.equal(run.stdout, 'ok poet #2 (exact)\n1 passed, 0 failed\n');
+  assert.equal(run.stdout, 'ok poet #2 (exact) [21 tokens]\ntotal: 21 tokens (13 in, 8 out)\n1 passed, 0 failed\n');
   assert.equal(run.code, 0);
 });
 
@@ -191,7 +195,10 @@ test('a --junit file that cannot be written fails the run (exit 1) after the sum
   const file = writeConfig(PASSING);
   const junit = join(file, 'junit.xml'); // under a regular file: not writable
   const run = await runCli(['test', file, '--junit', junit]);
-  assert.equal(run.stdout, 'ok poet #1\nok poet #2 (exact)\nok counter #1\n3 passed, 0 failed\n');
+  assert.equal(
+    run.stdout,
+    'ok poet #1 [21 tokens]\nok poet #2 (exact) [21 tokens]\nok counter #1 [10 tokens]\ntotal: 52 tokens (34 in, 18 out)\n3 passed, 0 failed\n',
+  );
   assert.match(run.stderr, /\n--junit: cannot write .*agents\.yaml\/junit\.xml: EEXIST/);
   assert.equal(run.code, 1);
 });
