@@ -19,7 +19,7 @@ export function priceOf(config: Pick<Config, 'pricing' | 'models'>, model: strin
 
 export function formatCost(cost: number): string {
   if (cost === 0) return '$0';
-  return cost < 0.01 ? `$${Number(cost.toPrecision(2))}` : `$${cost.toFixed(2)}`;
+  return cost < 1 ? `$${Number(cost.toPrecision(3))}` : `$${cost.toFixed(2)}`;
 }
 
 export function formatTokens(t: Tokens): string {

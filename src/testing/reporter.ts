@@ -47,7 +47,7 @@ export function totalLine(outcomes: CaseOutcome[], totalMs?: number): string | u
     usage.outputTokens += o.usage?.outputTokens ?? 0;
     if (o.cost !== undefined) cost = (cost ?? 0) + o.cost;
   }
-  if (usage.inputTokens + usage.outputTokens === 0 && cost === undefined) return undefined;
+  if (usage.inputTokens + usage.outputTokens === 0 && !cost) return undefined;
   const tokens = `${formatTokens(usage)} (${usage.inputTokens} in, ${usage.outputTokens} out)`;
   return `total: ${tokens}${cost !== undefined ? `, ${formatCost(cost)}` : ''}${totalMs !== undefined ? `, ${formatMs(totalMs)}` : ''}`;
 }

@@ -59,8 +59,8 @@ export class ReplayStore {
   }
 
   private missMessage(provider: WireProvider, normalised: Record<string, unknown>, example: string | undefined): string {
-    const who = example ? `${example}: ` : '';
-    const head = `${who}no recorded ${provider} request matches this one (model, messages, tools, output schema)`;
+    // The example is named where the miss is reported (the FAIL line of `agent-mcp test`).
+    const head = `no recorded ${provider} request matches this one (model, messages, tools, output schema)`;
     const sameProvider = this.entries.filter((e) => e.exchange.provider === provider);
     const own = sameProvider.filter((e) => e.example === example);
     const candidates = own.length ? own : sameProvider;
