@@ -94,7 +94,8 @@ test('record against the fakes, replay offline without keys: the same report; a 
   await openai.stop();
   await anthropic.stop();
   assert.equal(recorded.stdout, EXPECTED);
-  assert.equal(recorded.stderr, `recorded 4 examples in ${dir}\n`);
+  const answered = 'poet #1: answered by gpt\ntitled #1, critic #1: answered by claude\n';
+  assert.equal(recorded.stderr, `${answered}recorded 4 examples in ${dir}\n`);
   assert.equal(recorded.code, 0);
   assert.equal(openai.requests.length, 4);
   assert.equal(anthropic.requests.length, 2);
@@ -118,7 +119,7 @@ test('record against the fakes, replay offline without keys: the same report; a 
   // No endpoint, no key, no server: only the recordings answer.
   const offline = writeConfig(config());
   const replayed = await runCli(['test', offline, '--replay', dir]);
-  assert.equal(replayed.stderr, '');
+  assert.equal(replayed.stderr, answered);
   assert.equal(replayed.stdout, EXPECTED);
   assert.equal(replayed.code, 0);
 
@@ -162,7 +163,7 @@ tools:
       missing.stdout,
       'ok poet #1 [15 tokens]\nok poet #2 (hats) [15 tokens]\ntotal: 30 tokens (20 in, 10 out)\n2 passed, 0 failed\n',
     );
-    assert.equal(missing.stderr, `recorded 1 example in ${dir}\n`);
+    assert.equal(missing.stderr, `poet #1, poet #2 (hats): answered by gpt\nrecorded 1 example in ${dir}\n`);
     assert.equal(openai.requests.length, 2); // hats only
     assert.equal(readFileSync(join(dir, 'poet-1.json'), 'utf8'), first);
     assert.deepEqual(readdirSync(dir).sort(), ['poet-1.json', 'poet-2-hats.json']);
@@ -193,4 +194,38 @@ tools:
     await openai.stop();
     await anthropic.stop();
   }
+});
+
+test('sampling answered by --sampling-model is recorded and replayed with the example', async () => {
+  const fake = await new FakeOpenAI().start();
+  const sampled = (base?: string) => `
+models:
+  client: { provider: sampling }
+  gpt: { provider: openai, model: gpt-4.1-mini${base ? `, baseURL: "${base}"` : ''} }
+tools:
+  poet:
+    model: client
+    prompt: write a poem about {{theme}}
+    input: { theme: { type: string } }
+    examples:
+      - input: { theme: socks }
+        expect: { equals: "Sampled socks" }
+`;
+  const file = writeConfig(sampled(fake.url));
+  const dir = join(dirname(file), 'rec');
+  fake.reply({ text: 'Sampled socks' });
+  const recorded = await runCli(['test', file, '--sampling-model', 'gpt', '--record', dir], { env: cleanEnv(KEYS) });
+  await fake.stop();
+  // A sampling result carries no usage: the line has no tokens.
+  const report = 'ok poet #1\n1 passed, 0 failed\n';
+  assert.equal(recorded.stdout, report);
+  assert.equal(fake.requests.length, 1);
+  const cassette = JSON.parse(readFileSync(join(dir, 'poet-1.json'), 'utf8'));
+  assert.deepEqual(
+    cassette.exchanges.map((e: { provider: string; request: { body: { model: string } } }) => [e.provider, e.request.body.model]),
+    [['openai', 'gpt-4.1-mini']],
+  );
+  const replayed = await runCli(['test', writeConfig(sampled()), '--sampling-model', 'gpt', '--replay', dir]);
+  assert.equal(replayed.stdout, report);
+  assert.equal(replayed.code, 0);
 });

@@ -151,7 +151,7 @@ tools:
       '',
     ].join('\n'),
   );
-  assert.equal(run.stderr, 'stopped: the run cost $0.0015, past --max-cost $0.001\n');
+  assert.equal(run.stderr, 'poet #1: answered by canned\nstopped: the run cost $0.0015, past --max-cost $0.001\n');
   assert.equal(run.code, 1);
   const bad = await runCli(['test', file, '--max-cost', 'lots']);
   assert.equal(bad.code, 2);
