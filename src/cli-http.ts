@@ -2,6 +2,7 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { AgentMcpError } from './errors.js';
 import type { HttpFlags } from './server/http/options.js';
+import { parseRedisUrl } from './stores/redis.js';
 import { parseDuration, parseSize } from './util/duration.js';
 
 function intIn(min: number, max: number) {
@@ -35,6 +36,7 @@ const HTTP_ONLY = [
   'allowHost',
   'authToken',
   'bodyLimit',
+  'redis',
 ] as const;
 
 export function addHttpOptions(command: Command): Command {
@@ -65,6 +67,9 @@ export function addHttpOptions(command: Command): Command {
     )
     .addOption(new Option('--auth-token <token>', 'HTTP: bearer token every request must carry').env('AGENT_MCP_TOKEN'))
     .addOption(
+      new Option('--redis <url>', 'HTTP: keep shared state (resumable streams) in Redis at this redis:// URL').env('AGENT_MCP_REDIS_URL'),
+    )
+    .addOption(
       new Option('--body-limit <size>', 'HTTP: largest request body, 413 beyond (default 4mb)').argParser(
         parsed((v) => parseSize(/^\d+$/.test(v) ? Number(v) : v)),
       ),
@@ -83,6 +88,7 @@ interface HttpCliOptions {
   allowHost?: string[];
   authToken?: string;
   bodyLimit?: number;
+  redis?: string;
 }
 
 /** The HTTP flags as overrides of the file's settings; undefined when serving stdio. */
@@ -104,5 +110,12 @@ export function httpFlags(command: Command): HttpFlags | undefined {
     allowedHosts: o.allowHost,
     authToken: o.authToken || undefined,
     bodyLimitBytes: o.bodyLimit,
+    redis: o.redis ? checkedRedisUrl(o.redis) : undefined,
   };
+}
+
+/** A bad --redis value is a usage error whose message never shows the URL's password (not commander's, which would). */
+function checkedRedisUrl(value: string): string {
+  parseRedisUrl(value);
+  return value;
 }

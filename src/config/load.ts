@@ -202,6 +202,7 @@ class CrossChecker {
           allowedOrigins: http.allowedOrigins,
           allowedHosts: http.allowedHosts,
           bodyLimitBytes: this.size(['server', 'http', 'bodyLimit'], http.bodyLimit),
+          redis: http.redis,
         },
       },
       models: this.models,

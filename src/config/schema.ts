@@ -197,6 +197,11 @@ export const httpSchema = z
     allowedOrigins: z.array(z.string()).optional().describe('Origins allowed besides localhost.'),
     allowedHosts: z.array(z.string()).optional().describe('Host header values allowed besides localhost and the bound address.'),
     bodyLimit: z.union([z.number().int().positive(), z.string()]).optional().describe('Largest request body (default 4mb).'),
+    redis: z
+      .string()
+      .regex(/^rediss?:\/\/\S+$/, 'expected a redis:// or rediss:// URL')
+      .optional()
+      .describe('Redis URL for shared state (resumable streams); e.g. "${REDIS_URL}". Without it everything stays in memory.'),
   })
   .describe('Streamable HTTP settings (flags override them).');
 

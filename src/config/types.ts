@@ -52,6 +52,7 @@ export interface HttpConfig {
   allowedOrigins?: string[];
   allowedHosts?: string[];
   bodyLimitBytes?: number;
+  redis?: string;
 }
 
 export interface Config {

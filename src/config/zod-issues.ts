@@ -120,7 +120,9 @@ export function zodIssuesToConfigIssues(error: z.ZodError, schema: AnySchema, ra
           issue.format === 'url'
             ? 'a URL such as http://127.0.0.1:11434/v1'
             : issue.format === 'regex'
-              ? 'a duration such as 90s or 5m'
+              ? where.endsWith('redis')
+                ? 'a redis:// or rediss:// URL such as redis://127.0.0.1:6379'
+                : 'a duration such as 90s or 5m'
               : `a valid ${issue.format}`;
         out.push(source.valueAt(path, `${prefix}expected ${what}, got ${describeValue(value)}`));
         break;

@@ -19,6 +19,7 @@ import type { HttpOptions } from './http/options.js';
 export { resolveHttpOptions } from './http/options.js';
 import { CODES, replyError, replyJson } from './http/reply.js';
 import { Endpoints, type Endpoint } from './http/sessions.js';
+import { openSharedState } from './http/shared-state.js';
 
 export interface HttpServerHandle {
   /** The URL actually listened on (the real port when 0 was asked for). */
@@ -50,7 +51,13 @@ export async function serveHttp(deps: ServerDeps, options: HttpOptions, log: Log
 export async function startHttpServer(deps: ServerDeps, options: HttpOptions, log: Logger): Promise<HttpServerHandle> {
   registerSecret(options.authToken);
   const guard = new Guard(options);
-  const endpoints = new Endpoints(deps, { stateless: options.stateless, ttlMs: options.sessionTtlMs, maxSessions: options.maxSessions });
+  const shared = options.redis ? await openSharedState(options.redis, log) : undefined;
+  const endpoints = new Endpoints(deps, {
+    stateless: options.stateless,
+    ttlMs: options.sessionTtlMs,
+    maxSessions: options.maxSessions,
+    ...(shared ? { eventStore: shared.eventStore } : {}),
+  });
   const active = new Set<ServerResponse>();
   let stopping = false;
   // The 2026-07-28 era: one Server per request from the same definitions; list changes go out on its bus to the
@@ -104,6 +111,10 @@ export async function startHttpServer(deps: ServerDeps, options: HttpOptions, lo
       return replyError(res, 405, CODES.serverError, why, { Allow: allowed.join(', ') });
     }
 
+    // Asked to share state through Redis and Redis is away: say so at once rather than serve without it.
+    const unshared = method === 'DELETE' ? undefined : shared?.problem();
+    if (unshared) return replyError(res, 503, CODES.serverError, `Service Unavailable: ${unshared}`, { 'Retry-After': 5 });
+
     let body: unknown;
     if (method === 'POST') {
       const parsed = await readPost(req, res, options.bodyLimitBytes);
@@ -154,15 +165,20 @@ export async function startHttpServer(deps: ServerDeps, options: HttpOptions, lo
       replyError(res, 405, CODES.serverError, 'Method not allowed.', { Allow: 'GET' });
       return;
     }
-    replyJson(res, stopping ? 503 : 200, {
-      status: stopping ? 'stopping' : 'ok',
+    const unshared = shared?.problem();
+    replyJson(res, stopping || unshared ? 503 : 200, {
+      status: stopping ? 'stopping' : unshared ? 'degraded' : 'ok',
       sessions: endpoints.sessionCount,
       inflight: endpoints.inflightCount + modernInflight,
+      ...(shared ? { redis: unshared ?? 'ok' } : {}),
     });
   }
 
   const server = createServer(handler);
-  await listen(server, options.host, options.port);
+  await listen(server, options.host, options.port).catch(async (err: unknown) => {
+    await shared?.close(); // an open Redis socket would keep the process from exiting with the error
+    throw err;
+  });
   const url = urlOf(server.address() as AddressInfo, options);
   if (!isLoopback(options.host) && !guard.requiresToken) {
     log.warn(
@@ -181,6 +197,7 @@ export async function startHttpServer(deps: ServerDeps, options: HttpOptions, lo
       await Promise.all([endpoints.shutdown(SHUTDOWN_MESSAGE), modern.close().catch(() => {})]);
       await drain(active, DRAIN_MS);
       server.closeAllConnections();
+      await shared?.close();
     })());
   return { url, stop };
 }

@@ -15,6 +15,8 @@ export interface HttpOptions {
   bodyLimitBytes: number;
   /** Bearer token every MCP request must carry (none: no auth). */
   authToken?: string;
+  /** Redis URL: resumable streams kept in Redis (none: in memory). */
+  redis?: string;
 }
 
 /** Flags given on the command line; anything undefined falls back to the config, then the default. */
@@ -42,5 +44,6 @@ export function resolveHttpOptions(config: HttpConfig, flags: HttpFlags): HttpOp
     allowedHosts: [...(config.allowedHosts ?? []), ...(flags.allowedHosts ?? [])],
     bodyLimitBytes: flags.bodyLimitBytes ?? config.bodyLimitBytes ?? HTTP_DEFAULTS.bodyLimitBytes,
     ...(flags.authToken ? { authToken: flags.authToken } : {}),
+    ...((flags.redis ?? config.redis) ? { redis: flags.redis ?? config.redis } : {}),
   };
 }

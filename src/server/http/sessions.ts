@@ -3,7 +3,7 @@
 // sessions and caps their number.
 import { randomUUID } from 'node:crypto';
 import { NodeStreamableHTTPServerTransport } from '@modelcontextprotocol/node';
-import type { JSONRPCMessage, RequestId, Server } from '@modelcontextprotocol/server';
+import type { EventStore, JSONRPCMessage, RequestId, Server } from '@modelcontextprotocol/server';
 import { buildServer, type ServerDeps } from '../build.js';
 import { SessionEventStore, type EventStoreLimits } from './event-store.js';
 
@@ -23,6 +23,8 @@ export interface SessionOptions {
   ttlMs: number;
   maxSessions: number;
   eventLimits?: EventStoreLimits;
+  /** Where a session keeps its events (--redis: in Redis); in memory by default. */
+  eventStore?: () => EventStore;
 }
 
 // Cheap shape checks: the SDK's own guards run a full schema parse, too slow for every message.
@@ -81,7 +83,7 @@ export class Endpoints {
               endpoint.id = id;
               this.sessions.set(id, endpoint);
             },
-            eventStore: new SessionEventStore(this.options.eventLimits),
+            eventStore: this.options.eventStore?.() ?? new SessionEventStore(this.options.eventLimits),
           }
         : { sessionIdGenerator: undefined },
     );
