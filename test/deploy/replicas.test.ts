@@ -1,9 +1,10 @@
 // Three `agent-mcp serve --http` processes behind real nginx with deploy/nginx/agent-mcp.conf as shipped: what one
-// process does over HTTP holds through the proxy, in --stateless mode (round robin) and with 2025-era stateful
-// sessions (routed to the replica that created them by the prefix nginx puts on the session id).
+// process does over HTTP holds through the proxy: the 2026-07-28 era and --stateless 2025 traffic (round robin), and
+// 2025-era stateful sessions (routed to the replica that created them by the prefix nginx puts on the session id).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
+import { Client as ModernClient, StreamableHTTPClientTransport as ModernTransport } from '@modelcontextprotocol/client';
 import { StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult, Progress } from '@modelcontextprotocol/sdk/types.js';
 import { deployConf, nginxSkip, startNginx, type Nginx } from '../helpers/nginx.ts';
@@ -32,6 +33,13 @@ tools:
 `;
 
 const errorBody = (code: number, message: string) => ({ jsonrpc: '2.0', error: { code, message }, id: null });
+
+/** A client of the 2026-07-28 era: no initialize, no session; every request stands alone (and may land anywhere). */
+async function modernClient(url: string, headers: Record<string, string> = {}): Promise<ModernClient> {
+  const c = new ModernClient({ name: 'replica-tests', version: '1.0.0' }, { versionNegotiation: { mode: { pin: '2026-07-28' } } });
+  await c.connect(new ModernTransport(new URL(url), { requestInit: { headers } }));
+  return c;
+}
 
 interface Deployment {
   replicas: Running[];
@@ -117,6 +125,42 @@ describe('--stateless replicas behind nginx', { skip: nginxSkip }, () => {
       'test model received: wait for tea',
     );
     await c.client.close();
+  });
+
+  test('the 2026-07-28 era: lists and calls go round the replicas, progress streams through', async () => {
+    const c = await modernClient(d.url, AUTH);
+    try {
+      const { tools } = await c.listTools();
+      assert.deepEqual(
+        tools.map((t) => t.name),
+        ['who', 'slow'],
+      );
+      const answers = new Set<string>();
+      for (let i = 0; i < 6; i++) answers.add(textOf(await c.callTool({ name: 'who', arguments: { word: String(i) } })));
+      assert.deepEqual([...answers].sort(), ['replica1', 'replica2', 'replica3']);
+      const progress: string[] = [];
+      const slow = await c.callTool({ name: 'slow', arguments: { word: 'tea' } }, { onprogress: (p) => progress.push(p.message ?? '') });
+      assert.equal(textOf(slow), 'test model received: wait for tea');
+      assert.equal(progress[0], 'step 1/10: thinking');
+      assert.equal(progress.slice(1).join(''), 'test model received: wait for tea');
+    } finally {
+      await c.close();
+    }
+  });
+
+  test('the 2026-07-28 era: a client without the token is refused', async () => {
+    let err: unknown;
+    let c: ModernClient | undefined;
+    try {
+      c = await modernClient(d.url, { Authorization: 'Bearer nope' });
+      await c.listTools();
+    } catch (e) {
+      err = e;
+    } finally {
+      await c?.close();
+    }
+    assert.ok(err instanceof Error, 'refused');
+    assert.equal(err.message, 'Version negotiation failed: the server requires authorization (HTTP 401)');
   });
 
   test('the bearer token is checked by the replicas', async () => {
