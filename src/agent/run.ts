@@ -7,7 +7,7 @@ import { compileValidator, type Validator } from '../util/json-schema.js';
 import { ModelChain } from './chain.js';
 import type { Deadlines } from './deadlines.js';
 import type { ProgressReporter } from './progress.js';
-import { renderTemplate } from './template.js';
+import { renderTemplate } from '../util/template.js';
 
 /** What a finished run hands back to the MCP layer. */
 export interface AgentOutcome {

@@ -14,7 +14,7 @@ import {
   type Tool,
 } from '@modelcontextprotocol/server';
 import { ProgressReporter } from '../agent/progress.js';
-import { renderTemplate } from '../agent/template.js';
+import { renderTemplate } from '../util/template.js';
 import type { ToolRunner } from '../agent/tool-runner.js';
 import type { AgentOutcome } from '../agent/run.js';
 import type { Config } from '../config/types.js';
