@@ -94,7 +94,8 @@ function registerTransportSecrets(model: ModelConfig): void {
   try {
     const url = new URL(model.baseURL);
     registerSecret(decodeURIComponent(url.password));
-    for (const [name, value] of url.searchParams) if (SECRET_HEADER.test(name) || /^(sig|signature|code)$/i.test(name)) registerSecret(value);
+    for (const [name, value] of url.searchParams)
+      if (SECRET_HEADER.test(name) || /^(sig|signature|code)$/i.test(name)) registerSecret(value);
   } catch {
     // not a URL: the schema reports it
   }
