@@ -1,13 +1,14 @@
 // One agent run: render the prompts, loop model -> tool calls -> model over the fallback chain, within limits.
 import { LimitError, ProviderError, errorMessage } from '../errors.js';
 import type { ToolConfig } from '../config/types.js';
-import type { CallContext, GenerateResult, Message, Part, ToolSpec, Usage } from '../providers/types.js';
+import type { CallContext, GenerateResult, Message, Part, ToolCall, ToolSpec, Usage } from '../providers/types.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import { compileValidator, type Validator } from '../util/json-schema.js';
 import { ModelChain } from './chain.js';
 import type { Deadlines } from './deadlines.js';
 import type { ProgressReporter } from './progress.js';
-import { renderTemplate } from './template.js';
+import { renderTemplate } from '../util/template.js';
+import { resolveTools, type ResolvedTool, type Toolset } from './toolset.js';
 
 /** What a finished run hands back to the MCP layer. */
 export interface AgentOutcome {
@@ -21,9 +22,6 @@ export interface AgentOutcome {
   usage: Required<Usage>;
 }
 
-/** How an agent calls another tool of the file: the same path as an MCP tools/call. */
-export type NestedToolCall = (name: string, args: unknown, ctx: RunContext) => Promise<AgentOutcome>;
-
 export interface RunContext extends CallContext {
   progress: ProgressReporter;
   /** Nesting depth of agent-tool calls (0 for a call from the client). */
@@ -34,9 +32,11 @@ export interface AgentDeps {
   registry: ProviderRegistry;
   /** Where the call's time limit waits (shared by the calls of one server). */
   deadlines: Deadlines;
-  tools: Map<string, ToolConfig>;
-  callTool: NestedToolCall;
+  /** What the agent's `tools:` entries resolve against (the call's config's toolsets). */
+  toolsets: readonly Toolset[];
 }
+
+const NO_TOOLS: ReadonlyMap<string, ResolvedTool> = new Map();
 
 const outputValidators = new WeakMap<object, Validator>();
 
@@ -76,10 +76,8 @@ export async function runAgent(tool: ToolConfig, args: Record<string, unknown>, 
     },
     onSkip: (message) => log.info(message, { tool: tool.name }),
   });
-  const toolSpecs: ToolSpec[] = tool.tools.map((name) => {
-    const t = deps.tools.get(name)!;
-    return { name, description: t.description ?? t.title, inputSchema: t.inputSchema };
-  });
+  let tools = NO_TOOLS;
+  let toolSpecs: ToolSpec[] | undefined;
   const messages: Message[] = [{ role: 'user', content: [{ type: 'text', text: renderTemplate(tool.prompt, args) }] }];
   const system = tool.system ? renderTemplate(tool.system, args) : undefined;
   let outputRetries = tool.outputRetries;
@@ -97,6 +95,12 @@ export async function runAgent(tool: ToolConfig, args: Record<string, unknown>, 
   });
 
   try {
+    if (tool.tools.length) {
+      const resolved = await resolveTools(tool.tools, deps.toolsets, runCtx);
+      if (resolved.missing.length) return finish(`tools: no toolset offers ${resolved.missing.map((n) => `"${n}"`).join(', ')}`, true);
+      tools = resolved.tools;
+      toolSpecs = [...tools.values()].map(({ tool: t }) => ({ name: t.name, description: t.description, inputSchema: t.inputSchema }));
+    }
     while (true) {
       if (steps >= tool.maxSteps)
         throw new LimitError(`maxSteps: the agent used all ${tool.maxSteps} steps without finishing (raise maxSteps on the tool)`);
@@ -105,7 +109,7 @@ export async function runAgent(tool: ToolConfig, args: Record<string, unknown>, 
       const result: GenerateResult = await chain.generate({
         system,
         messages,
-        tools: toolSpecs.length ? toolSpecs : undefined,
+        tools: toolSpecs,
         output: tool.outputSchema,
         // The tool's own setting; each adapter falls back to its model's (the chain may switch models mid-call).
         temperature: tool.temperature,
@@ -141,7 +145,7 @@ export async function runAgent(tool: ToolConfig, args: Record<string, unknown>, 
       if (result.toolCalls.length) {
         for (const call of result.toolCalls) {
           ctx.progress.step(`${who}step ${steps}/${tool.maxSteps}: calling ${call.name}`);
-          messages.push(await runNestedCall(tool, call, runCtx, deps, usage));
+          messages.push(await callTool(tools, call, runCtx, usage));
         }
         continue;
       }
@@ -214,28 +218,30 @@ function checkStructured(tool: ToolConfig, text: string): { ok: true; value: Rec
   return result.ok ? { ok: true, value: value as Record<string, unknown> } : { ok: false, error: result.errors.join('; ') };
 }
 
-async function runNestedCall(
-  parent: ToolConfig,
-  call: { id: string; name: string; input: string },
+/** One tool call of the model, answered by its toolset; the reply (an error included) goes back to the model. */
+async function callTool(
+  tools: ReadonlyMap<string, ResolvedTool>,
+  call: ToolCall,
   ctx: RunContext,
-  deps: AgentDeps,
   usage: Required<Usage>,
 ): Promise<Message> {
-  const reply = (text: string, isError: boolean): Message => ({
+  const reply = (content: Part[], isError: boolean): Message => ({
     role: 'tool',
     toolCallId: call.id,
     toolName: call.name,
-    content: [{ type: 'text', text }],
+    content,
     isError,
   });
-  if (!parent.tools.includes(call.name)) return reply(`unknown tool "${call.name}"; available: ${parent.tools.join(', ')}`, true);
+  const text = (t: string): Part[] => [{ type: 'text', text: t }];
+  const target = tools.get(call.name);
+  if (!target) return reply(text(`unknown tool "${call.name}"; available: ${[...tools.keys()].join(', ')}`), true);
   let args: unknown;
   try {
     args = call.input.trim() ? JSON.parse(call.input) : {};
   } catch (err) {
-    return reply(`the arguments are not valid JSON: ${errorMessage(err)}`, true);
+    return reply(text(`the arguments are not valid JSON: ${errorMessage(err)}`), true);
   }
-  const outcome = await deps.callTool(call.name, args, { ...ctx, depth: ctx.depth + 1 });
-  addUsage(usage, outcome.usage);
-  return reply(outcome.text, outcome.isError);
+  const result = await target.toolset.call(target.tool.name, args, { ...ctx, depth: ctx.depth + 1 });
+  if (result.usage) addUsage(usage, result.usage);
+  return reply(result.content, result.isError);
 }

@@ -2,14 +2,14 @@
 // so a sampling-backed server runs from a shell or CI with no other MCP client.
 import { ProtocolError, ProtocolErrorCode, type Client, type CreateMessageRequest } from '@modelcontextprotocol/client';
 import { ModelChain } from '../agent/chain.js';
-import { KEY_ENV } from '../config/load.js';
+import { resolveModelRef } from '../config/model-ref.js';
 import type { Config, ModelConfig } from '../config/types.js';
 import { AgentMcpError, errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
 import { fromCreateMessageParams, toCreateMessageResult } from '../providers/sampling.js';
 import { ProviderRegistry } from '../providers/registry.js';
 import { suggestion } from '../util/did-you-mean.js';
-import { redact, registerSecret } from '../util/redact.js';
+import { redact } from '../util/redact.js';
 
 /** The model named by --sampling-model: an entry of the file's models:, a provider:model-id shorthand, or test. */
 export function resolveSamplingModel(
@@ -18,9 +18,8 @@ export function resolveSamplingModel(
   env: NodeJS.ProcessEnv = process.env,
 ): ModelConfig {
   const name = ref ?? 'test';
-  const entry = config?.models.get(name);
-  const model: ModelConfig | undefined = entry ?? (name === 'test' ? { name, provider: 'test' } : shorthand(name, env));
-  if (!model) {
+  const result = resolveModelRef(name, { models: config?.models ?? new Map(), env });
+  if (!result.ok) {
     const names = config ? [...config.models.keys()].filter((n) => !n.includes(':')) : [];
     throw new AgentMcpError(
       `--sampling-model: unknown model "${name}"${suggestion(name, [...names, 'test'])}; ` +
@@ -28,6 +27,7 @@ export function resolveSamplingModel(
       2,
     );
   }
+  const model = result.model;
   if (model.provider === 'sampling') {
     throw new AgentMcpError(
       `--sampling-model: "${name}" is a sampling model itself; name one that calls a provider (test, openai:MODEL, anthropic:MODEL or such an entry of models:)`,
@@ -35,15 +35,6 @@ export function resolveSamplingModel(
     );
   }
   return model;
-}
-
-function shorthand(ref: string, env: NodeJS.ProcessEnv): ModelConfig | undefined {
-  const m = /^(openai|anthropic):(.+)$/.exec(ref);
-  if (!m) return undefined;
-  const provider = m[1] as 'openai' | 'anthropic';
-  const apiKey = env[KEY_ENV[provider]!] || undefined;
-  registerSecret(apiKey);
-  return { name: ref, provider, model: m[2]!, apiKey };
 }
 
 type Params = CreateMessageRequest['params'];

@@ -4,7 +4,7 @@ import type { Config } from '../config/types.js';
 import { AgentMcpError, ConfigError, formatIssue } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { HttpFlags } from '../server/http/options.js';
-import { ToolRunner } from '../agent/tool-runner.js';
+import { Runtime } from '../agent/runtime.js';
 import { ProviderRegistry } from '../providers/registry.js';
 import { createLogger, type GlobalOptions } from './context.js';
 import { allowKeyless, recordingProviderOptions } from '../providers/recording/setup.js';
@@ -41,7 +41,7 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
   }
   // Missing keys are expected in a chain with fallbacks: say so, without alarming a client's log view.
   for (const w of config.warnings) log.notice(formatIssue(w));
-  const runner = new ToolRunner(config, registry, log);
+  const runner = new Runtime(config, { log, registry });
   let watcher: { close(): void } | undefined;
   if (options.watch) {
     const { watchConfig } = await import('../server/watch.js');
@@ -63,6 +63,7 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
     }
   } finally {
     watcher?.close();
+    await runner.close();
   }
   return 0;
 }

@@ -3,13 +3,15 @@ import { readFileSync, existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 import { AgentMcpError, ConfigError, formatIssue, type ConfigIssue } from '../errors.js';
-import { parseTemplate, TemplateSyntaxError, type Template } from '../agent/template.js';
+import { parseTemplate, TemplateSyntaxError, type Template } from '../util/template.js';
 import { registerSecret } from '../util/redact.js';
 import { suggestion } from '../util/did-you-mean.js';
 import { parseDuration, parseSize } from '../util/duration.js';
 import { compileValidator, schemaProblem, startupSchemaProblem } from '../util/json-schema.js';
-import type { JsonSchema } from '../providers/types.js';
-import { configSchema, PROVIDERS, type ProviderName, type RawConfig, type RawModel, type RawTool } from './schema.js';
+import type { JsonSchema } from '../util/json-schema.js';
+import { missingKey, resolveModelChain, withKey } from './model-ref.js';
+import { descriptorOf, providersWithField } from './providers/index.js';
+import { configSchema, type RawConfig, type RawModel, type RawTool } from './schema.js';
 import {
   DEFAULT_MAX_STEPS,
   DEFAULT_OUTPUT_RETRIES,
@@ -24,28 +26,6 @@ import { YamlSource, type PathSegment } from './yaml-source.js';
 import { dotted, zodIssuesToConfigIssues } from './zod-issues.js';
 
 export const TOOL_NAME = /^[A-Za-z0-9_.-]{1,128}$/;
-
-/** Which fields each provider understands; the rest are config errors (a typo would otherwise be silent). */
-const PROVIDER_FIELDS: Record<ProviderName, readonly (keyof RawModel)[]> = {
-  openai: ['model', 'baseURL', 'apiKey', 'headers', 'organization', 'maxTokens', 'temperature', 'timeout', 'maxRetries'],
-  anthropic: ['model', 'baseURL', 'apiKey', 'headers', 'maxTokens', 'temperature', 'timeout', 'maxRetries'],
-  sampling: [
-    'maxTokens',
-    'temperature',
-    'timeout',
-    'hints',
-    'costPriority',
-    'speedPriority',
-    'intelligencePriority',
-    'stopSequences',
-    'toolsOptional',
-  ],
-  test: ['model', 'responses', 'delay', 'maxTokens', 'temperature', 'maxRetries'],
-};
-
-const SECRET_HEADER = /auth|key|token|secret|cookie|password/i;
-
-export const KEY_ENV: Partial<Record<ProviderName, string>> = { openai: 'OPENAI_API_KEY', anthropic: 'ANTHROPIC_API_KEY' };
 
 export interface LoadOptions {
   env?: NodeJS.ProcessEnv;
@@ -210,7 +190,7 @@ class CrossChecker {
       prompts,
       warnings: this.warnings,
       envVars: [...this.source.envVars].sort(),
-      judge: judge !== undefined ? this.resolveRef(judge, ['defaults', 'judge']) : undefined,
+      judge: judge !== undefined ? this.resolve(judge, ['defaults', 'judge'])[0] : undefined,
       pricing: this.raw.pricing ?? {},
     };
   }
@@ -226,10 +206,10 @@ class CrossChecker {
   }
 
   private modelEntry(name: string, entry: RawModel): ModelConfig {
-    const allowed = new Set<string>(['provider', ...PROVIDER_FIELDS[entry.provider]]);
+    const descriptor = descriptorOf(entry.provider);
     for (const key of Object.keys(entry)) {
-      if (!allowed.has(key)) {
-        const owners = PROVIDERS.filter((p) => (PROVIDER_FIELDS[p] as readonly string[]).includes(key));
+      if (key !== 'provider' && !(key in descriptor.fields)) {
+        const owners = providersWithField(key);
         this.error(
           ['models', name, key],
           `"${key}" does not apply to provider ${entry.provider}${owners.length ? ` (only to ${owners.join(', ')})` : ''}`,
@@ -237,90 +217,56 @@ class CrossChecker {
         );
       }
     }
-    if ((entry.provider === 'openai' || entry.provider === 'anthropic') && !entry.model) {
+    if (descriptor.requiresModelId && !entry.model) {
       this.error(['models', name], `missing required field "model" (the ${entry.provider} model id)`, 'key');
     }
     const { timeout, delay, ...rest } = entry;
-    return this.withKey({
-      ...rest,
-      name,
-      timeoutMs: timeout !== undefined ? parseDuration(timeout) : undefined,
-      delayMs: delay !== undefined ? parseDuration(delay) : undefined,
-    });
-  }
-
-  /** API keys: the entry's own, else the provider's variable; remembered as secrets for redaction. */
-  private withKey(model: ModelConfig): ModelConfig {
-    const envName = KEY_ENV[model.provider];
-    if (envName && !model.apiKey) model.apiKey = this.env[envName] || undefined;
-    registerSecret(model.apiKey);
-    this.registerTransportSecrets(model);
+    const model = withKey(
+      {
+        ...rest,
+        name,
+        timeoutMs: timeout !== undefined ? parseDuration(timeout) : undefined,
+        delayMs: delay !== undefined ? parseDuration(delay) : undefined,
+      },
+      this.env,
+    );
+    // Whatever the environment put into any header is a secret too, whatever the header's name.
+    for (const header of Object.keys(model.headers ?? {}))
+      for (const v of this.source.envValuesAt(['models', name, 'headers', header])) registerSecret(v);
     return model;
   }
 
-  /**
-   * Keys also travel in headers (X-Api-Key, Authorization for a proxy) and in a baseURL (?key=..., user:password@):
-   * values under a secret-looking name are secrets, and so is whatever the environment put into any header.
-   */
-  private registerTransportSecrets(model: ModelConfig): void {
-    for (const [name, value] of Object.entries(model.headers ?? {})) {
-      if (SECRET_HEADER.test(name)) registerSecret(value);
-      for (const v of this.source.envValuesAt(['models', model.name, 'headers', name])) registerSecret(v);
+  /** Model references written at `path`, resolved; the bad ones reported where they are written. */
+  private resolve(value: string | string[], path: PathSegment[]): ModelConfig[] {
+    const { models, errors } = resolveModelChain(value, {
+      models: this.models,
+      shorthands: this.models,
+      env: this.env,
+      broken: this.broken.models,
+    });
+    for (const { index, error } of errors) {
+      const at = index === undefined ? path : [...path, index];
+      if (error.kind === 'unknown-provider') this.error(at, error.message);
+      else if (error.kind === 'unknown-model') this.error(at, `${error.message}; define it under models: or write provider:model-id`);
+      // broken: already reported where the entry is defined
     }
-    if (!model.baseURL) return;
-    try {
-      const url = new URL(model.baseURL);
-      registerSecret(decodeURIComponent(url.password));
-      for (const [name, value] of url.searchParams)
-        if (SECRET_HEADER.test(name) || /^(sig|signature|code)$/i.test(name)) registerSecret(value);
-    } catch {
-      // not a URL: the schema reports it
-    }
+    return models;
   }
 
-  /** Resolve one model reference written at `path`. */
-  private resolveRef(ref: string, path: PathSegment[]): ModelConfig | undefined {
-    const named = this.models.get(ref);
-    if (named) return named;
-    if (ref === 'sampling' || ref === 'test') return { name: ref, provider: ref };
-    const m = /^([a-z]+):(.+)$/.exec(ref);
-    if (m) {
-      const provider = m[1] as ProviderName;
-      if (provider === 'openai' || provider === 'anthropic') {
-        const model = this.withKey({ name: ref, provider, model: m[2]! });
-        this.models.set(ref, model); // one shared entry per shorthand
-        return model;
-      }
-      this.error(path, `unknown provider "${m[1]}" in "${ref}" (shorthands: openai:MODEL, anthropic:MODEL)`);
-      return undefined;
-    }
-    if (this.broken.models.has(ref)) return undefined; // already reported where it is defined
-    const names = [...this.models.keys(), ...this.broken.models].filter((n) => !n.includes(':'));
-    this.error(
-      path,
-      `unknown model "${ref}"${suggestion(ref, [...names, 'sampling', 'test'])}; define it under models: or write provider:model-id`,
-    );
-    return undefined;
-  }
-
+  /** A `model:` value written at `path`: its errors located (a list's at each item), missing keys warned once. */
   private chain(value: string | string[] | undefined, path: PathSegment[]): ModelConfig[] {
     if (value === undefined) return [];
-    const refs = Array.isArray(value) ? value : [value];
-    const out: ModelConfig[] = [];
-    refs.forEach((ref, i) => {
-      const at = Array.isArray(value) ? [...path, i] : path;
-      const model = this.resolveRef(ref, at);
-      if (!model) return;
-      out.push(model);
-      const envName = KEY_ENV[model.provider];
-      if (envName && !model.apiKey && !model.baseURL && !this.warnedKeys.has(model.name)) {
+    const models = this.resolve(value, path);
+    models.forEach((model) => {
+      const missing = missingKey(model);
+      if (missing && !this.warnedKeys.has(model.name)) {
         this.warnedKeys.add(model.name);
-        const where = this.models.get(model.name) && !model.name.includes(':') ? ['models', model.name] : at;
-        const prefix = dotted(where);
-        this.warnings.push(this.source.valueAt(where, `${prefix}: ${envName} is not set; model ${model.name} is unavailable until it is`));
+        const at = Array.isArray(value) ? [...path, value.indexOf(model.name)] : path;
+        const where = !model.name.includes(':') && this.models.get(model.name) ? ['models', model.name] : at;
+        this.warnings.push(this.source.valueAt(where, `${dotted(where)}: ${missing}; model ${model.name} is unavailable until it is`));
       }
     });
-    return out;
+    return models;
   }
 
   private template(source: string, path: PathSegment[], declared: Set<string>, what: string): Template | undefined {

@@ -1,27 +1,14 @@
 // `--model MODEL`: run every agent of a loaded config on one model (e.g. `test` in CI, without keys).
 import { AgentMcpError } from '../errors.js';
-import { suggestion } from '../util/did-you-mean.js';
-import { registerSecret } from '../util/redact.js';
-import { KEY_ENV } from './load.js';
+import { resolveModelRef } from './model-ref.js';
 import type { Config, ModelConfig } from './types.js';
 
 /** A model reference as the file would write it: a `models:` name, `provider:model-id`, `sampling` or `test`. */
 export function resolveModelFlag(config: Config, ref: string, env: NodeJS.ProcessEnv = process.env): ModelConfig {
-  const named = config.models.get(ref);
-  if (named) return named;
-  if (ref === 'sampling' || ref === 'test') return { name: ref, provider: ref };
-  const m = /^(openai|anthropic):(.+)$/.exec(ref);
-  if (m) {
-    const provider = m[1] as 'openai' | 'anthropic';
-    const apiKey = env[KEY_ENV[provider]!] || undefined;
-    registerSecret(apiKey);
-    return { name: ref, provider, model: m[2]!, apiKey };
-  }
-  const names = [...config.models.keys()].filter((n) => !n.includes(':'));
-  throw new AgentMcpError(
-    `--model: unknown model "${ref}"${suggestion(ref, [...names, 'sampling', 'test'])}; give a name from models:, provider:model-id, sampling or test`,
-    2,
-  );
+  const result = resolveModelRef(ref, { models: config.models, env });
+  if (result.ok) return result.model;
+  const hint = result.kind === 'unknown-model' ? '; give a name from models:, provider:model-id, sampling or test' : '';
+  throw new AgentMcpError(`--model: ${result.message}${hint}`, 2);
 }
 
 /** The same config with every tool's chain replaced by the one model (examples and everything else kept). */

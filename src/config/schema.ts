@@ -1,24 +1,9 @@
 // The zod schema of agents.yaml: the single source of its types, its validation and its JSON Schema.
 import { z } from 'zod';
-import { DURATION_PATTERN, parseDuration } from '../util/duration.js';
+import { duration } from './duration-schema.js';
+import { modelFields, PROVIDER_DESCRIPTORS, PROVIDERS, type ProviderName } from './providers/index.js';
 
-export const PROVIDERS = ['openai', 'anthropic', 'sampling', 'test'] as const;
-export type ProviderName = (typeof PROVIDERS)[number];
-
-function inRange(value: number | string): boolean {
-  try {
-    parseDuration(value);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const duration = z
-  .union([z.number().positive(), z.string().regex(DURATION_PATTERN)])
-  // What a Node timer can wait: a longer (or zero) timeout would fire at once.
-  .refine(inRange, { message: 'must be a duration from 1ms to 24 days', when: (payload) => payload.issues.length === 0 })
-  .meta({ title: 'duration', description: 'A duration: seconds as a number, or a string such as "500ms", "90s", "5m", "1h".' });
+export { PROVIDERS, type ProviderName };
 
 const modelRef = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).meta({
   title: 'model or chain',
@@ -29,63 +14,13 @@ const modelRef = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)])
 
 const jsonSchema = z.record(z.string(), z.unknown()).meta({ title: 'JSON Schema', description: 'A JSON Schema object.' });
 
+const providerList = PROVIDER_DESCRIPTORS.map((d) => d.summary);
+
+/** One flat entry for every provider (built from the descriptors); load.ts refuses the fields its provider lacks. */
 export const modelSchema = z
   .strictObject({
-    provider: z
-      .enum(PROVIDERS)
-      .describe(
-        "Who runs the model: openai (and any OpenAI-compatible endpoint), anthropic, sampling (the MCP client's own model) or test (offline, deterministic).",
-      ),
-    model: z.string().min(1).optional().describe("The provider's model id, e.g. gpt-4.1-mini or claude-haiku-4-5 (openai and anthropic)."),
-    baseURL: z
-      .string()
-      .url()
-      .optional()
-      .describe('API base URL: any OpenAI-compatible endpoint (Ollama, vLLM, LM Studio, OpenRouter) or an Anthropic proxy.'),
-    apiKey: z.string().optional().describe('API key; defaults to OPENAI_API_KEY or ANTHROPIC_API_KEY. Write it as ${VAR}, never inline.'),
-    headers: z.record(z.string(), z.string()).optional().describe('Extra HTTP headers sent with every request (openai, anthropic).'),
-    organization: z.string().optional().describe('OpenAI organization id.'),
-    maxTokens: z
-      .number()
-      .int()
-      .positive()
-      .optional()
-      .describe('Maximum output tokens per model request (sampling default 1024, anthropic default 4096).'),
-    temperature: z.number().min(0).max(2).optional().describe('Sampling temperature.'),
-    timeout: duration
-      .optional()
-      .describe(
-        'The longest silence of one model request: the wait for its answer to begin and every gap between streamed chunks (default 60s for APIs, 300s for sampling).',
-      ),
-    maxRetries: z
-      .number()
-      .int()
-      .min(0)
-      .max(10)
-      .optional()
-      .describe('Retries of a retriable failure (429, 5xx, connection reset, timeout) before the chain moves on (default 2).'),
-    responses: z
-      .array(z.union([z.string(), z.record(z.string(), z.unknown())]))
-      .min(1)
-      .optional()
-      .describe(
-        'test provider: scripted replies answered in order, the last repeating. A string is text; an object is JSON (structured output), {text}, {toolCalls: [{name, input}]}, or {error: {status, message, retryAfter}} (a provider failure, retryAfter in seconds).',
-      ),
-    delay: duration.optional().describe('test provider: pause before each reply (to exercise progress and cancellation).'),
-    hints: z.array(z.string()).optional().describe('sampling: model name hints for the client, in order of preference.'),
-    costPriority: z.number().min(0).max(1).optional().describe('sampling: how much the client should favour cheap models (0..1).'),
-    speedPriority: z.number().min(0).max(1).optional().describe('sampling: how much the client should favour fast models (0..1).'),
-    intelligencePriority: z
-      .number()
-      .min(0)
-      .max(1)
-      .optional()
-      .describe('sampling: how much the client should favour capable models (0..1).'),
-    stopSequences: z.array(z.string()).optional().describe('sampling: stop sequences.'),
-    toolsOptional: z
-      .boolean()
-      .optional()
-      .describe('sampling: when the client cannot sample with tools, run the agent without its tools instead of moving down the chain.'),
+    provider: z.enum(PROVIDERS).describe(`Who runs the model: ${providerList.slice(0, -1).join(', ')} or ${providerList.at(-1)}.`),
+    ...modelFields(),
   })
   .describe('A model entry.');
 

@@ -1,6 +1,6 @@
 // The loaded, validated config that every other layer reads (no YAML, no raw strings to parse).
-import type { Template } from '../agent/template.js';
-import type { JsonSchema } from '../providers/types.js';
+import type { Template } from '../util/template.js';
+import type { JsonSchema } from '../util/json-schema.js';
 import type { ConfigIssue } from '../errors.js';
 import type { ProviderName, RawExample, RawModel } from './schema.js';
 

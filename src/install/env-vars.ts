@@ -1,6 +1,6 @@
 // The environment variables a config needs at run time, and where this shell has them.
 import type { Config } from '../config/types.js';
-import { KEY_ENV } from '../config/load.js';
+import { keyEnvOf } from '../config/model-ref.js';
 
 /** Where the value comes from: this shell, the .env beside the file, the file's own ${VAR:-default}, or nowhere. */
 export type EnvSource = 'shell' | 'dotenv' | 'default' | 'unset';
@@ -24,7 +24,7 @@ export function configEnvVars(
   const names = new Set(config.envVars);
   for (const tool of config.tools.values()) {
     for (const model of tool.models) {
-      const name = KEY_ENV[model.provider];
+      const name = keyEnvOf(model.provider);
       if (!name) continue;
       // No key written: the provider reads its variable (a baseURL endpoint such as Ollama may need none).
       if (model.apiKey === undefined ? !model.baseURL : model.apiKey === loaded[name]) names.add(name);

@@ -1,14 +1,12 @@
 // Nobody should take the test model's canned reply for a real answer: the tools whose chain, with the environment
 // install sees, can only be answered by `test` (every real model lacks its key, or needs sampling the client lacks).
-import { KEY_ENV } from '../config/load.js';
+import { missingKey } from '../config/model-ref.js';
 import type { Config, ModelConfig } from '../config/types.js';
 
 /** Why the model cannot run under this client with this environment, or undefined when it can. */
 function unusable(model: ModelConfig, clientSamples: boolean): string | undefined {
   if (model.provider === 'sampling') return clientSamples ? undefined : 'this client has no sampling';
-  const key = KEY_ENV[model.provider];
-  if (key && !model.apiKey && !model.baseURL) return `${key} is not set`;
-  return undefined;
+  return missingKey(model);
 }
 
 /** Each such tool with why its real models cannot run ("fast: ANTHROPIC_API_KEY is not set"). */

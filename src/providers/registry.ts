@@ -1,17 +1,19 @@
-// Provider name -> lazy factory. The only place that imports adapters, so an unused provider's SDK never loads.
+// Provider name -> lazy adapter. The only place that imports adapters, so an unused provider's SDK never loads.
+// The names come from the descriptors (config/providers/): a provider described there without an adapter here
+// does not compile.
+import type { ProviderName } from '../config/providers/index.js';
 import type { ModelConfig } from '../config/types.js';
-import type { ProviderName } from '../config/schema.js';
 import type { Provider, ProviderOptions } from './types.js';
 
 export interface ProviderModule {
   createProvider(model: ModelConfig, options?: ProviderOptions): Provider;
 }
 
-const factories: Record<ProviderName, () => Promise<ProviderModule>> = {
-  test: () => import('./test.js'),
+const adapters: { readonly [P in ProviderName]: () => Promise<ProviderModule> } = {
   openai: () => import('./openai.js'),
   anthropic: () => import('./anthropic.js'),
   sampling: () => import('./sampling.js'),
+  test: () => import('./test.js'),
 };
 
 /** One provider instance per configured model, created on first use. */
@@ -19,12 +21,13 @@ export class ProviderRegistry {
   private readonly cache = new Map<string, Promise<Provider>>();
   private readonly ready = new Map<string, Provider>();
 
+  /** `options` reach every adapter's createProvider (a custom fetch, for record/replay). */
   constructor(private readonly options: ProviderOptions = {}) {}
 
   get(model: ModelConfig): Promise<Provider> {
     let provider = this.cache.get(model.name);
     if (!provider) {
-      provider = factories[model.provider]().then((m) => {
+      provider = adapters[model.provider]().then((m) => {
         const created = m.createProvider(model, this.options);
         this.ready.set(model.name, created);
         return created;

@@ -2,8 +2,9 @@
 // know providers through it alone.
 import type { Logger } from '../log.js';
 import type { ClientSession } from './client-session.js';
+import type { JsonSchema } from '../util/json-schema.js';
 
-export type JsonSchema = Record<string, unknown>;
+export type { JsonSchema };
 
 export type Part = { type: 'text'; text: string } | { type: 'image'; mediaType: string; data: string };
 /** `input` is the raw JSON text of the arguments; the loop parses it. */

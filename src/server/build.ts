@@ -1,5 +1,5 @@
 // Config -> one MCP Server (low-level, so input and output schemas go out exactly as written).
-// HTTP builds one per session; all of them share one ToolRunner (the config, the providers).
+// HTTP builds one per session; all of them share one Runtime (the config, the providers, the toolsets).
 import {
   CLIENT_CAPABILITIES_META_KEY,
   LOG_LEVEL_META_KEY,
@@ -14,8 +14,8 @@ import {
   type Tool,
 } from '@modelcontextprotocol/server';
 import { ProgressReporter } from '../agent/progress.js';
-import { renderTemplate } from '../agent/template.js';
-import type { ToolRunner } from '../agent/tool-runner.js';
+import { renderTemplate } from '../util/template.js';
+import type { Runtime } from '../agent/runtime.js';
 import type { AgentOutcome } from '../agent/run.js';
 import type { Config } from '../config/types.js';
 import { levelRank, type Logger, type LogRecord, type LogSink } from '../log.js';
@@ -29,7 +29,7 @@ import { EXAMPLE_META, exampleOf, onTape, withTapeMeta } from '../providers/reco
 export type ServedEra = 'legacy' | 'modern';
 
 export interface ServerDeps {
-  runner: ToolRunner;
+  runner: Runtime;
   log: Logger;
 }
 

@@ -2,7 +2,7 @@
 // (the stdio one, each HTTP session's), so a reload reaches every connected client alike. A modern-era instance
 // sends them too: the serving entry routes them to the client's open `subscriptions/listen` streams.
 import type { Server } from '@modelcontextprotocol/server';
-import type { ToolRunner } from '../agent/tool-runner.js';
+import type { Runtime } from '../agent/runtime.js';
 import type { Config } from '../config/types.js';
 
 export interface ListDescribers {
@@ -10,7 +10,7 @@ export interface ListDescribers {
   prompts: (config: Config) => unknown;
 }
 
-export function notifyListChanges(server: Server, runner: ToolRunner, lists: ListDescribers, era: 'legacy' | 'modern' = 'legacy'): void {
+export function notifyListChanges(server: Server, runner: Runtime, lists: ListDescribers, era: 'legacy' | 'modern' = 'legacy'): void {
   const unsubscribe = runner.onConfigChange((next, previous) => {
     const initialized = era === 'modern' || server.getClientVersion() !== undefined;
     // Initialized once, transport gone: the session ended without onclose reaching us (someone replaced it).

@@ -1,7 +1,7 @@
 // One example's `expect:` checked against a tools/call result: a list of failures (empty = passed).
 import type { CallToolResult } from '@modelcontextprotocol/client';
 import type { RawExample } from '../config/schema.js';
-import type { JsonSchema } from '../providers/types.js';
+import type { JsonSchema } from '../util/json-schema.js';
 import { compileValidator } from '../util/json-schema.js';
 
 export type Expectations = RawExample['expect'];

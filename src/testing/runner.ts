@@ -5,7 +5,7 @@ import type { Config } from '../config/types.js';
 import { errorMessage } from '../errors.js';
 import type { Exchange } from '../providers/recording/cassette.js';
 import { EXAMPLE_META, TAPE_META, type TapeReport } from '../providers/recording/tape.js';
-import type { JsonSchema } from '../providers/types.js';
+import type { JsonSchema } from '../util/json-schema.js';
 import { formatCost, type Tokens } from './cost.js';
 import { checkExpectations, type Expectations, resultText } from './expectations.js';
 import type { Verdict } from './judge.js';

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { deliverable } from '../../src/agent/tool-runner.ts';
+import { deliverable } from '../../src/agent/deliverable.ts';
 import { FakeOpenAI } from '../fakes/openai-server.ts';
 import { cleanEnv, ROOT, runCli } from '../helpers/cli.ts';
 import { type Harness, harness } from './harness.ts';

@@ -1,14 +1,13 @@
-// The agent layer in-process (config -> registry -> tool runner -> real provider SDKs -> fake servers on 127.0.0.1),
+// The agent layer in-process (config -> runtime -> real provider SDKs -> fake servers on 127.0.0.1),
 // with every channel a call writes to captured: the outcome, progress messages and log lines (stderr and client).
 import { ProgressReporter } from '../../src/agent/progress.ts';
 import type { AgentOutcome } from '../../src/agent/run.ts';
-import { ToolRunner } from '../../src/agent/tool-runner.ts';
+import { Runtime } from '../../src/agent/runtime.ts';
 import { loadConfigText } from '../../src/config/load.ts';
 import { Logger, type LogRecord } from '../../src/log.ts';
-import { ProviderRegistry } from '../../src/providers/registry.ts';
 
 export interface Harness {
-  runner: ToolRunner;
+  runner: Runtime;
   /** Every log line written to "stderr" and every record mirrored to the client, as text. */
   logs: string[];
   call(name: string, args?: Record<string, unknown>, options?: { signal?: AbortSignal; stream?: boolean }): Promise<Captured>;
@@ -25,7 +24,7 @@ export function harness(yaml: string, env: Record<string, string> = {}): Harness
   const config = loadConfigText('/virtual/agents.yaml', yaml, { env });
   const logs: string[] = [];
   const log = new Logger({ level: 'debug', format: 'json', write: (line) => logs.push(line) });
-  const runner = new ToolRunner(config, new ProviderRegistry(), log);
+  const runner = new Runtime(config, { log });
   return {
     runner,
     logs,

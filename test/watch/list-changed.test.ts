@@ -5,10 +5,9 @@ import assert from 'node:assert/strict';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { PromptListChangedNotificationSchema, ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
-import { ToolRunner } from '../../src/agent/tool-runner.js';
+import { Runtime } from '../../src/agent/runtime.js';
 import { loadConfigText } from '../../src/config/load.js';
 import { Logger } from '../../src/log.js';
-import { ProviderRegistry } from '../../src/providers/registry.js';
 import { buildServer } from '../../src/server/build.js';
 
 const config = (tools: string, prompt = 'rhyme') =>
@@ -19,7 +18,7 @@ const config = (tools: string, prompt = 'rhyme') =>
 const POET = '  poet: { prompt: write }\n';
 const CRITIC = '  critic: { prompt: review }\n';
 
-async function connect(runner: ToolRunner, log: Logger) {
+async function connect(runner: Runtime, log: Logger) {
   const server = buildServer({ runner, log });
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   const client = new Client({ name: 'test', version: '1.0.0' });
@@ -35,7 +34,7 @@ const settle = () => new Promise((r) => setTimeout(r, 20));
 
 test('every connected server is told; unchanged lists send nothing; a closed session is dropped', async () => {
   const log = new Logger({ level: 'emergency', format: 'text', write: () => {} });
-  const runner = new ToolRunner(config(POET), new ProviderRegistry(), log);
+  const runner = new Runtime(config(POET), { log });
   const a = await connect(runner, log);
   const b = await connect(runner, log);
 

@@ -1,5 +1,5 @@
 // The 2025-era MCP endpoints the HTTP server holds: one SDK Server + transport per session (or per POST when stateless),
-// all sharing one ToolRunner. Knows which requests are in flight (for /healthz and for shutdown), expires idle
+// all sharing one Runtime. Knows which requests are in flight (for /healthz and for shutdown), expires idle
 // sessions and caps their number.
 import { randomUUID } from 'node:crypto';
 import { NodeStreamableHTTPServerTransport } from '@modelcontextprotocol/node';

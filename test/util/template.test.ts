@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseTemplate, renderTemplate, TemplateSyntaxError } from '../../src/agent/template.ts';
+import { parseTemplate, renderTemplate, TemplateSyntaxError } from '../../src/util/template.ts';
 
 const render = (source: string, args: Record<string, unknown>) => renderTemplate(parseTemplate(source), args);
 
