@@ -7,7 +7,13 @@ import { fileURLToPath } from 'node:url';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
-const VENDOR = { openai: 'vendor/openai.cjs', '@anthropic-ai/sdk': 'vendor/anthropic.cjs', ioredis: 'vendor/ioredis.cjs' };
+const VENDOR = {
+  openai: 'vendor/openai.cjs',
+  '@anthropic-ai/sdk': 'vendor/anthropic.cjs',
+  ioredis: 'vendor/ioredis.cjs',
+  '@modelcontextprotocol/client': 'vendor/mcp-client.cjs',
+  '@modelcontextprotocol/client/stdio': 'vendor/mcp-client.cjs',
+};
 
 // Built aside, then renamed into place file by file, so a running agent-mcp never sees a half-written file.
 const next = `dist/.next-${process.pid}`;
@@ -27,6 +33,7 @@ await build({
     'vendor/openai': 'scripts/vendor/openai.cjs',
     'vendor/anthropic': 'scripts/vendor/anthropic.cjs',
     'vendor/ioredis': 'scripts/vendor/ioredis.cjs',
+    'vendor/mcp-client': 'scripts/vendor/mcp-client.cjs',
   },
   outdir: next,
   outExtension: { '.js': '.cjs' },
@@ -41,10 +48,14 @@ await build({
   define: { AGENT_MCP_VERSION: JSON.stringify(pkg.version) },
   plugins: [
     {
-      // The provider SDKs and ioredis stay out of the CLI bundle: required from dist/vendor/ the first time an adapter loads.
+      // The provider SDKs, ioredis and the MCP client stay out of the CLI bundle: required from dist/vendor/ the
+      // first time an adapter loads, a Redis store opens, or a downstream server starts (or `call`/`test` connect).
       name: 'vendor-sdks',
       setup(b) {
-        b.onResolve({ filter: /^(openai|@anthropic-ai\/sdk|ioredis)$/ }, (args) => ({ path: `./${VENDOR[args.path]}`, external: true }));
+        b.onResolve({ filter: /^(openai|@anthropic-ai\/sdk|ioredis|@modelcontextprotocol\/client(\/stdio)?)$/ }, (args) => ({
+          path: `./${VENDOR[args.path]}`,
+          external: true,
+        }));
       },
     },
     {

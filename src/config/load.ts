@@ -17,11 +17,13 @@ import {
   DEFAULT_OUTPUT_RETRIES,
   DEFAULT_TIMEOUT_MS,
   type Config,
+  type McpServerConfig,
   type ModelConfig,
   type PromptConfig,
   type ToolConfig,
 } from './types.js';
 import { depthIssue, relocateUnclosedQuote } from './yaml-shape.js';
+import { mcpReference, mcpReferenceProblem, resolveMcpServer } from './mcp-servers.js';
 import { YamlSource, type PathSegment } from './yaml-source.js';
 import { dotted, zodIssuesToConfigIssues } from './zod-issues.js';
 
@@ -81,6 +83,7 @@ export function loadConfigText(file: string, text: string, options: LoadOptions 
 export interface BrokenEntries {
   models: Set<string>;
   tools: Set<string>;
+  mcpServers: Set<string>;
   defaults: boolean;
 }
 
@@ -90,7 +93,7 @@ export interface BrokenEntries {
  * problem is reported at once.
  */
 function parseLeniently(raw: unknown, source: YamlSource, issues: ConfigIssue[]): { data: RawConfig; broken: BrokenEntries } {
-  const broken: BrokenEntries = { models: new Set(), tools: new Set(), defaults: false };
+  const broken: BrokenEntries = { models: new Set(), tools: new Set(), mcpServers: new Set(), defaults: false };
   const first = configSchema.safeParse(raw);
   if (first.success) return { data: first.data, broken };
   issues.push(...zodIssuesToConfigIssues(first.error, configSchema as never, raw, source));
@@ -100,6 +103,7 @@ function parseLeniently(raw: unknown, source: YamlSource, issues: ConfigIssue[])
     delete pruned[section]![name];
     if (section === 'models') broken.models.add(name);
     if (section === 'tools') broken.tools.add(name);
+    if (section === 'mcpServers') broken.mcpServers.add(name);
   };
   // First drop only the offending fields (so the rest of an entry is still cross-checked), then
   // whole entries, then whole sections.
@@ -108,7 +112,7 @@ function parseLeniently(raw: unknown, source: YamlSource, issues: ConfigIssue[])
     for (const issue of result.error.issues) {
       const [section, name, field] = issue.path as [string, string?, PathSegment?];
       const entries = pruned[section];
-      const isEntrySection = section === 'models' || section === 'tools' || section === 'prompts';
+      const isEntrySection = section === 'models' || section === 'tools' || section === 'prompts' || section === 'mcpServers';
       if (!isEntrySection || name === undefined || !entries || typeof entries !== 'object' || !entries[name]) {
         delete pruned[section];
         if (section === 'defaults') broken.defaults = true;
@@ -135,6 +139,7 @@ class CrossChecker {
   private readonly warnings: ConfigIssue[] = [];
   private readonly models = new Map<string, ModelConfig>();
   private readonly warnedKeys = new Set<string>();
+  private readonly mcpServers = new Map<string, McpServerConfig>();
 
   constructor(
     private readonly source: YamlSource,
@@ -142,7 +147,7 @@ class CrossChecker {
     private readonly env: NodeJS.ProcessEnv,
     private readonly issues: ConfigIssue[],
     private readonly deep: boolean,
-    private readonly broken: BrokenEntries = { models: new Set(), tools: new Set(), defaults: false },
+    private readonly broken: BrokenEntries = { models: new Set(), tools: new Set(), mcpServers: new Set(), defaults: false },
   ) {}
 
   private error(path: PathSegment[], message: string, at: 'key' | 'value' = 'value') {
@@ -152,6 +157,11 @@ class CrossChecker {
 
   build(): Config {
     for (const [name, entry] of Object.entries(this.raw.models ?? {})) this.models.set(name, this.modelEntry(name, entry));
+    for (const [name, entry] of Object.entries(this.raw.mcpServers ?? {})) {
+      const server = resolveMcpServer(name, entry, dirname(this.source.file), (path, message, at) => this.error(path, message, at));
+      if (server) this.mcpServers.set(name, server);
+      else this.broken.mcpServers.add(name);
+    }
     const tools = new Map<string, ToolConfig>();
     for (const [name, raw] of Object.entries(this.raw.tools ?? {})) {
       const tool = this.tool(name, raw);
@@ -188,6 +198,7 @@ class CrossChecker {
       models: this.models,
       tools,
       prompts,
+      mcpServers: this.mcpServers,
       warnings: this.warnings,
       envVars: [...this.source.envVars].sort(),
       judge: judge !== undefined ? this.resolve(judge, ['defaults', 'judge'])[0] : undefined,
@@ -397,14 +408,40 @@ class CrossChecker {
     });
   }
 
-  /** Agent tools must exist, and no agent may end up calling itself. */
+  /** Agent tools and MCP servers must exist, and no agent may end up calling itself. */
   private checkToolGraph(): void {
     const names = Object.keys(this.raw.tools ?? {});
+    const servers = Object.keys(this.raw.mcpServers ?? {});
+    // `fs.read` must mean one thing: a tool of this file, or tool `read` of server fs.
+    for (const server of servers) {
+      if (names.includes(server)) this.error(['mcpServers', server], `"${server}" names both a tool and an MCP server; rename one`, 'key');
+    }
+    for (const name of names) {
+      const ref = mcpReference(name, servers);
+      if (ref?.tool !== undefined)
+        this.error(['tools', name], `tool name "${name}" reads as tool ${ref.tool} of MCP server ${ref.server}; rename it`, 'key');
+    }
     for (const [name, raw] of Object.entries(this.raw.tools ?? {})) {
       (raw.tools ?? []).forEach((callee, i) => {
         if (this.broken.tools.has(callee)) return;
-        if (!names.includes(callee)) this.error(['tools', name, 'tools', i], `unknown tool "${callee}"${suggestion(callee, names)}`);
-        else if (callee === name) this.error(['tools', name, 'tools', i], `tool "${name}" cannot call itself`);
+        if (names.includes(callee)) {
+          if (callee === name) this.error(['tools', name, 'tools', i], `tool "${name}" cannot call itself`);
+          return;
+        }
+        const ref = mcpReference(callee, servers);
+        if (ref) {
+          const server = this.mcpServers.get(ref.server);
+          const problem = server && ref.tool !== undefined ? mcpReferenceProblem(server, ref.tool) : undefined;
+          if (problem) this.error(['tools', name, 'tools', i], problem);
+          return;
+        }
+        const what = servers.length ? 'tool or MCP server' : 'tool';
+        this.error(['tools', name, 'tools', i], `unknown ${what} "${callee}"${suggestion(callee, [...names, ...servers])}`);
+      });
+      const seen = new Set<string>();
+      (raw.tools ?? []).forEach((callee, i) => {
+        if (seen.has(callee)) this.error(['tools', name, 'tools', i], `"${callee}" is listed twice`);
+        seen.add(callee);
       });
     }
     const state = new Map<string, 'visiting' | 'done'>();

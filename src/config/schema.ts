@@ -74,7 +74,12 @@ export const toolSchema = z
       .optional()
       .describe('A JSON Schema (type: object) for structured output: the MCP outputSchema, validated, returned as structuredContent.'),
     model: modelRef.optional().describe('The model or fallback chain; defaults.model when absent.'),
-    tools: z.array(z.string()).optional().describe('Other tools of this file that this agent may call.'),
+    tools: z
+      .array(z.string())
+      .optional()
+      .describe(
+        'What this agent may call: other tools of this file, a whole MCP server of mcpServers (`fs`) or one of its tools (`fs.read_text_file`).',
+      ),
     maxSteps: z.number().int().min(1).max(100).optional().describe('Most model requests in one call (default 10).'),
     timeout: duration.optional().describe('Time limit of one call (default 120s).'),
     tokenBudget: z.number().int().positive().optional().describe('Most tokens (input + output, summed over steps) one call may use.'),
@@ -140,6 +145,29 @@ export const httpSchema = z
   })
   .describe('Streamable HTTP settings (flags override them).');
 
+export const mcpServerSchema = z
+  .strictObject({
+    type: z
+      .enum(['stdio', 'http', 'streamable-http', 'sse'])
+      .optional()
+      .describe('Transport, as some clients write it; otherwise stdio when `command` is given, Streamable HTTP when `url` is.'),
+    command: z.string().min(1).optional().describe('stdio: the program to start (e.g. npx, uvx, node).'),
+    args: z.array(z.string()).optional().describe('stdio: its arguments.'),
+    env: z
+      .record(z.string(), z.string())
+      .optional()
+      .describe('stdio: environment variables added to a minimal inherited set (PATH, HOME, ...). Write secrets as ${VAR}.'),
+    cwd: z.string().optional().describe("stdio: working directory (default: the config file's folder)."),
+    url: z.string().url().optional().describe('Remote: the Streamable HTTP endpoint (an SSE-only server is reached over SSE).'),
+    headers: z.record(z.string(), z.string()).optional().describe('Remote: HTTP headers sent with every request (e.g. Authorization).'),
+    tools: z.array(z.string().min(1)).optional().describe("Only these of the server's tools are offered (an allow-list)."),
+    exclude: z.array(z.string().min(1)).optional().describe("These of the server's tools are never offered."),
+    timeout: duration.optional().describe('Time limit of one tool call on this server (default 60s).'),
+    startupTimeout: duration.optional().describe('Time limit to start and connect to the server (default 30s).'),
+    description: z.string().optional().describe('What the server is for (shown by `validate` and /healthz).'),
+  })
+  .describe("An MCP server whose tools agents may call (the same shape as Claude Desktop's mcpServers entries).");
+
 export const configSchema = z
   .strictObject({
     server: z
@@ -181,6 +209,10 @@ export const configSchema = z
       )
       .optional()
       .describe('Prices by model (a name from models:, provider:model-id or the model id), for the cost in `agent-mcp test` reports.'),
+    mcpServers: z
+      .record(z.string(), mcpServerSchema)
+      .optional()
+      .describe('MCP servers whose tools agents may use, by name (paste a Claude Desktop mcpServers block as is).'),
   })
   .describe('agents.yaml: an MCP server whose tools are LLM agents.');
 
@@ -190,3 +222,4 @@ export type RawTool = z.infer<typeof toolSchema>;
 export type RawPrompt = z.infer<typeof promptSchema>;
 export type RawExample = z.infer<typeof exampleSchema>;
 export type RawHttp = z.infer<typeof httpSchema>;
+export type RawMcpServer = z.infer<typeof mcpServerSchema>;

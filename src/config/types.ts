@@ -55,6 +55,27 @@ export interface HttpConfig {
   redis?: string;
 }
 
+/** One `mcpServers:` entry, resolved: its transport known, durations in ms, cwd absolute. */
+export interface McpServerConfig {
+  name: string;
+  transport: 'stdio' | 'http' | 'sse';
+  command?: string;
+  args: string[];
+  env?: Record<string, string>;
+  cwd?: string;
+  url?: string;
+  headers?: Record<string, string>;
+  /** The allow-list (undefined: every tool the server lists). */
+  tools?: string[];
+  exclude: string[];
+  timeoutMs: number;
+  startupTimeoutMs: number;
+  description?: string;
+}
+
+export const DEFAULT_MCP_TIMEOUT_MS = 60_000;
+export const DEFAULT_MCP_STARTUP_TIMEOUT_MS = 30_000;
+
 export interface Config {
   /** Absolute path of the file. */
   file: string;
@@ -62,6 +83,8 @@ export interface Config {
   models: Map<string, ModelConfig>;
   tools: Map<string, ToolConfig>;
   prompts: Map<string, PromptConfig>;
+  /** Downstream MCP servers by name (started lazily, when a call first needs one). */
+  mcpServers: Map<string, McpServerConfig>;
   /** Problems that do not stop the server (e.g. a missing API key), located. */
   warnings: ConfigIssue[];
   /** Environment variables the file references (for `install`). */
