@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import type { RunContext } from '../../src/agent/run.ts';
 import { ProgressReporter, type ProgressUpdate } from '../../src/agent/progress.ts';
 import type { McpServerConfig } from '../../src/config/types.ts';
-import { Logger, type LogRecord } from '../../src/log.ts';
+import { Logger } from '../../src/log.ts';
 
 const require = createRequire(import.meta.url);
 

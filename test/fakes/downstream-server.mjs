@@ -1,0 +1,35 @@
+// A small real MCP server (the bare v1 SDK over stdio) for downstream tests: it says on stderr what happened to it
+// (a cancel that reached it), can grow a tool (tools/list_changed) and can die on request.
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { z } from 'zod';
+
+const server = new McpServer({ name: 'downstream', version: '1.0.0' });
+server.registerTool('echo', { description: 'Echo the text', inputSchema: { text: z.string() } }, async ({ text }) => ({
+  content: [{ type: 'text', text: `echo: ${text}` }],
+}));
+server.registerTool('wait', { description: 'Wait until cancelled', inputSchema: {} }, async (_args, extra) => {
+  await new Promise((resolve) => {
+    extra.signal.addEventListener('abort', () => {
+      process.stderr.write(`cancelled: ${extra.signal.reason ?? 'no reason'}\n`);
+      resolve();
+    });
+  });
+  return { content: [{ type: 'text', text: 'cancelled' }] };
+});
+server.registerTool('grow', { description: 'Add a tool named extra', inputSchema: {} }, async () => {
+  server.registerTool('extra', { description: 'A tool added at run time', inputSchema: {} }, async () => ({
+    content: [{ type: 'text', text: 'extra' }],
+  }));
+  return { content: [{ type: 'text', text: 'grown' }] };
+});
+server.registerTool('fail', { description: 'An error result', inputSchema: {} }, async () => ({
+  content: [{ type: 'text', text: 'it went wrong' }],
+  isError: true,
+}));
+server.registerTool('pid', { description: 'The process id', inputSchema: {} }, async () => ({
+  content: [{ type: 'text', text: String(process.pid) }],
+}));
+await server.connect(new StdioServerTransport());
+process.stderr.write('downstream ready\n');
+process.stdin.on('end', () => process.exit(0));
