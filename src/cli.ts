@@ -99,9 +99,10 @@ export async function runCli(argv: string[]): Promise<number> {
     .command('validate')
     .description('check FILE and print "ok: N tools, M prompts, K models", or every problem as FILE:LINE:COL: message')
     .argument('[file]', 'the agents file', 'agents.yaml')
-    .action(async (file: string) => {
+    .option('--connect', 'also start each of mcpServers, list its tools and report every tools: entry that names no real tool')
+    .action(async (file: string, opts: { connect?: boolean }) => {
       const { validateCommand } = await import('./commands/validate.js');
-      code = validateCommand({ ...globals(), file });
+      code = await validateCommand({ ...globals(), file, connect: opts.connect });
     });
 
   program

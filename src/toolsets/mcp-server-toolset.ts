@@ -39,6 +39,11 @@ export class McpServerToolset implements Toolset {
       }));
   }
 
+  /** Every tool name the server lists, unfiltered (for `validate --connect`). */
+  async listAll(): Promise<string[]> {
+    return (await this.connection.listTools()).map((t) => t.name);
+  }
+
   async call(name: string, args: unknown, ctx: RunContext & ToolCallScope): Promise<ToolsetResult> {
     const tool = name.startsWith(`${this.id}.`) ? name.slice(this.id.length + 1) : name;
     const { config } = this.connection;
