@@ -1,0 +1,74 @@
+// `serve` with five mcpServers declared: initialize and tools/list start no downstream process and load no MCP
+// client code; the first call that needs a server starts that one only.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cleanEnv, connectStdio, ROOT, writeConfig } from '../helpers/cli.ts';
+
+const DOWNSTREAM = join(ROOT, 'test/fakes/downstream-server.mjs');
+
+/** A CommonJS compile hook in the served process: which files of dist/ it loaded. */
+function recorder(dir: string): { nodeOptions: string; loaded: () => string[] } {
+  const log = join(dir, 'loaded.txt');
+  writeFileSync(
+    join(dir, 'record.cjs'),
+    `const Module = require('node:module');
+const { appendFileSync } = require('node:fs');
+const compile = Module.prototype._compile;
+Module.prototype._compile = function (content, filename) {
+  appendFileSync(${JSON.stringify(log)}, filename + '\\n');
+  return compile.call(this, content, filename);
+};
+`,
+  );
+  return {
+    nodeOptions: `--require=${join(dir, 'record.cjs')}`,
+    loaded: () => (existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n') : []),
+  };
+}
+
+test('serve with five mcpServers starts none of them for initialize and tools/list; a call starts only its own', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'agent-mcp-lazy-'));
+  // Each server leaves a mark when it starts (node -e writes it, then runs the real downstream server).
+  const server = (n: number) =>
+    `  s${n}: { command: "${process.execPath}", args: ["-e", "require('fs').writeFileSync(${JSON.stringify(join(dir, `started-${n}`))}, ''); import(${JSON.stringify(DOWNSTREAM)})"] }`;
+  const file = writeConfig(`
+defaults: { model: offline }
+models:
+  offline: { provider: test, responses: [{ toolCalls: [{ name: s3.echo, input: { text: hi } }] }, done] }
+mcpServers:
+${[1, 2, 3, 4, 5].map(server).join('\n')}
+tools:
+  worker:
+    prompt: work
+    tools: [s3.echo]
+  idle:
+    prompt: rest
+    tools: [s1, s2, s4, s5]
+`);
+  const rec = recorder(dir);
+  const served = await connectStdio(file, { env: cleanEnv({ NODE_OPTIONS: rec.nodeOptions }) });
+  try {
+    const { tools } = await served.client.listTools();
+    assert.deepEqual(
+      tools.map((t) => t.name),
+      ['worker', 'idle'],
+    );
+    const started = () => [1, 2, 3, 4, 5].filter((n) => existsSync(join(dir, `started-${n}`)));
+    assert.deepEqual(started(), []);
+    assert.ok(rec.loaded().some((f) => f.endsWith('dist/cli.cjs')), 'the recorder saw the CLI load');
+    assert.deepEqual(
+      rec.loaded().filter((f) => f.includes('mcp-client')),
+      [],
+    );
+
+    const result = await served.client.callTool({ name: 'worker', arguments: {} });
+    assert.deepEqual(result.content, [{ type: 'text', text: 'done' }]);
+    assert.ok(rec.loaded().some((f) => f.endsWith('dist/vendor/mcp-client.cjs')));
+    assert.deepEqual(started(), [3]);
+  } finally {
+    await served.close();
+  }
+});
