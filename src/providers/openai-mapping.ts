@@ -30,7 +30,15 @@ function userContent(parts: Part[]): string | ChatCompletionContentPart[] {
 export function toOpenAIMessages(system: string | undefined, messages: Message[], names: ToolNames): ChatCompletionMessageParam[] {
   const out: ChatCompletionMessageParam[] = [];
   if (system) out.push({ role: 'system', content: system });
+  // A tool message takes text only: images a tool returned (an MCP server's screenshot) follow the tool messages
+  // of the turn in one user message, which the API accepts.
+  let toolImages: Part[] = [];
+  const flushImages = () => {
+    if (toolImages.length) out.push({ role: 'user', content: userContent(toolImages) });
+    toolImages = [];
+  };
   for (const m of messages) {
+    if (m.role !== 'tool') flushImages();
     if (m.role === 'user') out.push({ role: 'user', content: userContent(m.content) });
     else if (m.role === 'assistant') {
       const text = textOf(m.content);
@@ -47,10 +55,16 @@ export function toOpenAIMessages(system: string | undefined, messages: Message[]
       });
     } else {
       // Chat Completions has no error flag on a tool result: say it in the text.
-      const text = textOf(m.content);
+      let text = textOf(m.content);
+      const images = m.content.filter((p) => p.type === 'image');
+      if (images.length) {
+        toolImages.push({ type: 'text', text: `The image${images.length > 1 ? 's' : ''} ${m.toolName} returned:` }, ...images);
+        text += `${text ? '\n' : ''}[${images.length} image${images.length > 1 ? 's' : ''}: in the next message]`;
+      }
       out.push({ role: 'tool', tool_call_id: m.toolCallId, content: m.isError ? `Error: ${text}` : text });
     }
   }
+  flushImages();
   return out;
 }
 

@@ -65,6 +65,40 @@ test('messages: system first, user text and images, assistant tool calls, tool r
   assert.deepEqual(toOpenAIMessages(undefined, [], names), []);
 });
 
+test("images a tool returned follow the turn's tool messages in one user message (a tool message takes text only)", () => {
+  const messages: Message[] = [
+    {
+      role: 'assistant',
+      content: [],
+      toolCalls: [
+        { id: 'c1', name: 'notes.search', input: '{}' },
+        { id: 'c2', name: 'rhyme', input: '{}' },
+      ],
+    },
+    {
+      role: 'tool',
+      toolCallId: 'c1',
+      toolName: 'notes.search',
+      content: [
+        { type: 'text', text: 'a chart' },
+        { type: 'image', mediaType: 'image/png', data: 'AAAA' },
+      ],
+    },
+    { role: 'tool', toolCallId: 'c2', toolName: 'rhyme', content: [{ type: 'text', text: 'moon' }] },
+  ];
+  assert.deepEqual(toOpenAIMessages(undefined, messages, names).slice(1), [
+    { role: 'tool', tool_call_id: 'c1', content: 'a chart\n[1 image: in the next message]' },
+    { role: 'tool', tool_call_id: 'c2', content: 'moon' },
+    {
+      role: 'user',
+      content: [
+        { type: 'text', text: 'The image notes.search returned:' },
+        { type: 'image_url', image_url: { url: 'data:image/png;base64,AAAA' } },
+      ],
+    },
+  ]);
+});
+
 test('tool specs: API-safe names, schema as parameters', () => {
   const schema = { type: 'object', properties: { q: { type: 'string' } }, required: ['q'] };
   assert.deepEqual(

@@ -58,7 +58,10 @@ tools:
     );
     const started = () => [1, 2, 3, 4, 5].filter((n) => existsSync(join(dir, `started-${n}`)));
     assert.deepEqual(started(), []);
-    assert.ok(rec.loaded().some((f) => f.endsWith('dist/cli.cjs')), 'the recorder saw the CLI load');
+    assert.ok(
+      rec.loaded().some((f) => f.endsWith('dist/cli.cjs')),
+      'the recorder saw the CLI load',
+    );
     assert.deepEqual(
       rec.loaded().filter((f) => f.includes('mcp-client')),
       [],
