@@ -39,6 +39,16 @@ export class McpServerToolset implements Toolset {
       }));
   }
 
+  /**
+   * What an agent's `tools:` entry picks here: `fs` every allowed tool, `fs.read_text_file` that one; [] for an
+   * entry naming another toolset (without starting anything). A server that cannot start is an error naming why.
+   */
+  async select(entry: string, ctx?: Pick<RunContext, 'signal'>): Promise<ToolsetTool[]> {
+    if (entry !== this.id && !entry.startsWith(`${this.id}.`)) return [];
+    const tools = await this.list(ctx);
+    return entry === this.id ? tools : tools.filter((t) => t.name === entry);
+  }
+
   /** Every tool name the server lists, unfiltered (for `validate --connect`). */
   async listAll(): Promise<string[]> {
     return (await this.connection.listTools()).map((t) => t.name);
@@ -68,6 +78,11 @@ export class McpServerToolset implements Toolset {
       if (ctx.signal.aborted) throw ctx.signal.reason ?? err; // our call was cancelled: nobody reads a result
       return toolError(this.failure(label, err));
     }
+  }
+
+  /** Stop the server (a Runtime closing, or a reload that dropped or changed this entry). */
+  close(): Promise<void> {
+    return this.connection.close();
   }
 
   private failure(label: string, err: unknown): string {
