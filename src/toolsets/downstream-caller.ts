@@ -1,7 +1,7 @@
 // Which of our calls a downstream server's request (sampling, elicitation) belongs to, and how it is answered:
 // sampling by the calling agent's own model chain, elicitation relayed to our client or declined.
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { ElicitRequestParams, ElicitResult } from '@modelcontextprotocol/sdk/types.js';
+import type { ElicitRequestParams, ElicitResult } from '@modelcontextprotocol/client';
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { ClientRequestOptions } from '../providers/client-session.js';
