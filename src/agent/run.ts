@@ -1,7 +1,7 @@
 // One agent run: render the prompts, loop model -> tool calls -> model over the fallback chain, within limits.
 import { LimitError, ProviderError, errorMessage } from '../errors.js';
 import type { ToolConfig } from '../config/types.js';
-import type { CallContext, GenerateResult, Message, Part, ToolCall, ToolSpec, Usage } from '../providers/types.js';
+import type { CallContext, GenerateRequest, GenerateResult, Message, Part, ToolCall, ToolSpec, Usage } from '../providers/types.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import { compileValidator, type Validator } from '../util/json-schema.js';
 import { ModelChain } from './chain.js';
@@ -26,6 +26,15 @@ export interface RunContext extends CallContext {
   progress: ProgressReporter;
   /** Nesting depth of agent-tool calls (0 for a call from the client). */
   depth: number;
+  /** The agent whose run this is (set by the run, for the toolsets it calls). */
+  agent?: string;
+  /** Epoch ms at which the run's time is up. */
+  deadline?: number;
+  /**
+   * The run's own model chain: a toolset answers a downstream server's sampling request with it (so it reaches our
+   * client when the agent runs on sampling); the tokens count towards the run's usage.
+   */
+  generate?: (req: GenerateRequest) => Promise<GenerateResult>;
 }
 
 export interface AgentDeps {
@@ -65,17 +74,23 @@ export async function runAgent(tool: ToolConfig, args: Record<string, unknown>, 
     () => new LimitError(`timeout: the call took longer than ${tool.timeoutMs / 1000}s (set timeout: on the tool)`),
   );
   const signal = limit.signal;
-  const runCtx: RunContext = { ...ctx, signal };
+  const deadline = Date.now() + tool.timeoutMs;
+  const runCtx: RunContext = { ...ctx, signal, agent: tool.name, deadline };
   const log = ctx.log;
   const chain = new ModelChain(tool.models, deps.registry, runCtx, {
     tools: tool.tools.length > 0,
-    deadline: Date.now() + tool.timeoutMs,
+    deadline,
     onEvent: (message) => {
       log.warn(message, { tool: tool.name });
       ctx.progress.step(message);
     },
     onSkip: (message) => log.info(message, { tool: tool.name }),
   });
+  runCtx.generate = async (req) => {
+    const result = await chain.generate(req);
+    addUsage(usage, result.usage);
+    return result;
+  };
   let tools = NO_TOOLS;
   let toolSpecs: ToolSpec[] | undefined;
   const messages: Message[] = [{ role: 'user', content: [{ type: 'text', text: renderTemplate(tool.prompt, args) }] }];
@@ -96,7 +111,14 @@ export async function runAgent(tool: ToolConfig, args: Record<string, unknown>, 
 
   try {
     if (tool.tools.length) {
-      const resolved = await resolveTools(tool.tools, deps.toolsets, runCtx);
+      let resolved: Awaited<ReturnType<typeof resolveTools>>;
+      try {
+        resolved = await resolveTools(tool.tools, deps.toolsets, runCtx);
+      } catch (err) {
+        // A toolset that cannot say what it offers (an MCP server that does not start): the run cannot begin.
+        if (signal.aborted) throw err;
+        return finish(`tools: ${errorMessage(err)}`, true);
+      }
       if (resolved.missing.length) return finish(`tools: no toolset offers ${resolved.missing.map((n) => `"${n}"`).join(', ')}`, true);
       tools = resolved.tools;
       toolSpecs = [...tools.values()].map(({ tool: t }) => ({ name: t.name, description: t.description, inputSchema: t.inputSchema }));

@@ -6,6 +6,7 @@ import type { Logger } from '../log.js';
 import type { HttpFlags } from '../server/http/options.js';
 import { Runtime } from '../agent/runtime.js';
 import { ProviderRegistry } from '../providers/registry.js';
+import { mcpToolsets } from '../toolsets/config-toolsets.js';
 import { createLogger, type GlobalOptions } from './context.js';
 import { allowKeyless, recordingProviderOptions } from '../providers/recording/setup.js';
 
@@ -41,7 +42,8 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
   }
   // Missing keys are expected in a chain with fallbacks: say so, without alarming a client's log view.
   for (const w of config.warnings) log.notice(formatIssue(w));
-  const runner = new Runtime(config, { log, registry });
+  const mcp = mcpToolsets(log);
+  const runner = new Runtime(config, { log, registry, toolsets: mcp.forConfig });
   let watcher: { close(): void } | undefined;
   if (options.watch) {
     const { watchConfig } = await import('../server/watch.js');
@@ -56,14 +58,21 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
             ? JSON.stringify({ time: new Date().toISOString(), level: 'notice', msg: 'listening', url }) + '\n'
             : `agent-mcp listening on ${url}\n`,
         );
-      await serveHttp({ runner, log }, resolveHttpOptions(config.server.http, options.http), log, announce);
+      await serveHttp(
+        { runner, log, downstream: () => mcp.servers?.statuses() },
+        resolveHttpOptions(config.server.http, options.http),
+        log,
+        announce,
+      );
     } else {
       const { serveStdio } = await import('../server/stdio.js');
       await serveStdio({ runner, log }, log);
     }
   } finally {
     watcher?.close();
+    // Every downstream server we started ends with us (stdin closed, then SIGTERM, then SIGKILL).
     await runner.close();
+    await mcp.close();
   }
   return 0;
 }

@@ -16,6 +16,7 @@ import {
 import { ProgressReporter } from '../agent/progress.js';
 import { renderTemplate } from '../util/template.js';
 import type { Runtime } from '../agent/runtime.js';
+import type { McpServerStatus } from '../toolsets/mcp-connection.js';
 import type { AgentOutcome } from '../agent/run.js';
 import type { Config } from '../config/types.js';
 import { levelRank, type Logger, type LogRecord, type LogSink } from '../log.js';
@@ -31,6 +32,8 @@ export type ServedEra = 'legacy' | 'modern';
 export interface ServerDeps {
   runner: Runtime;
   log: Logger;
+  /** The downstream MCP servers and their state (for /healthz); absent when the config declares none. */
+  downstream?: () => McpServerStatus[] | undefined;
 }
 
 export function listTools(config: Config): Tool[] {

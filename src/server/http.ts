@@ -165,12 +165,14 @@ export async function startHttpServer(deps: ServerDeps, options: HttpOptions, lo
       replyError(res, 405, CODES.serverError, 'Method not allowed.', { Allow: 'GET' });
       return;
     }
+    const downstream = deps.downstream?.();
     const unshared = shared?.problem();
     replyJson(res, stopping || unshared ? 503 : 200, {
       status: stopping ? 'stopping' : unshared ? 'degraded' : 'ok',
       sessions: endpoints.sessionCount,
       inflight: endpoints.inflightCount + modernInflight,
       ...(shared ? { redis: unshared ?? 'ok' } : {}),
+      ...(downstream && { mcpServers: downstream }),
     });
   }
 

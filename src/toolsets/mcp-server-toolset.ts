@@ -5,20 +5,13 @@ import type { Toolset, ToolsetResult, ToolsetTool } from '../agent/toolset.js';
 import { mcpToolAllowed } from '../config/mcp-servers.js';
 import { errorMessage } from '../errors.js';
 import type { ClientSession } from '../providers/client-session.js';
-import type { GenerateRequest, GenerateResult } from '../providers/types.js';
 import { redact } from '../util/redact.js';
 import type { DownstreamCaller } from './downstream-caller.js';
 import type { McpConnection } from './mcp-connection.js';
 import { mapDownstreamResult, toolError } from './mcp-result-mapping.js';
 
-/** What a run may hand a toolset beyond the RunContext (the agent's name, its chain, our client). */
-export interface ToolCallScope {
-  agent?: string;
-  generate?: (req: GenerateRequest) => Promise<GenerateResult>;
-  client?: ClientSession;
-  /** Epoch ms at which the calling run's time is up. */
-  deadline?: number;
-}
+/** Our client, as the protocol layer puts it on the context (CallContext.client). */
+type WithClient = RunContext & { client?: ClientSession };
 
 export class McpServerToolset implements Toolset {
   readonly id: string;
@@ -54,7 +47,7 @@ export class McpServerToolset implements Toolset {
     return (await this.connection.listTools()).map((t) => t.name);
   }
 
-  async call(name: string, args: unknown, ctx: RunContext & ToolCallScope): Promise<ToolsetResult> {
+  async call(name: string, args: unknown, ctx: WithClient): Promise<ToolsetResult> {
     const tool = name.startsWith(`${this.id}.`) ? name.slice(this.id.length + 1) : name;
     const { config } = this.connection;
     if (!mcpToolAllowed(config, tool))

@@ -32,4 +32,6 @@ server.registerTool('pid', { description: 'The process id', inputSchema: {} }, a
 }));
 await server.connect(new StdioServerTransport());
 process.stderr.write('downstream ready\n');
+// Tests check that no downstream server outlives agent-mcp: they find this one by the pid it leaves.
+if (process.env.PID_FILE) (await import('node:fs')).appendFileSync(process.env.PID_FILE, `${process.pid}\n`);
 process.stdin.on('end', () => process.exit(0));

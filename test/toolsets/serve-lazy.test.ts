@@ -33,7 +33,7 @@ test('serve with five mcpServers starts none of them for initialize and tools/li
   const dir = mkdtempSync(join(tmpdir(), 'agent-mcp-lazy-'));
   // Each server leaves a mark when it starts (node -e writes it, then runs the real downstream server).
   const server = (n: number) =>
-    `  s${n}: { command: "${process.execPath}", args: ["-e", "require('fs').writeFileSync(${JSON.stringify(join(dir, `started-${n}`))}, ''); import(${JSON.stringify(DOWNSTREAM)})"] }`;
+    `  s${n}: { command: "${process.execPath}", args: ["-e", "require('fs').writeFileSync('${join(dir, `started-${n}`)}', ''); import('${DOWNSTREAM}')"] }`;
   const file = writeConfig(`
 defaults: { model: offline }
 models:
@@ -58,10 +58,6 @@ tools:
     );
     const started = () => [1, 2, 3, 4, 5].filter((n) => existsSync(join(dir, `started-${n}`)));
     assert.deepEqual(started(), []);
-    assert.ok(
-      rec.loaded().some((f) => f.endsWith('dist/cli.cjs')),
-      'the recorder saw the CLI load',
-    );
     assert.deepEqual(
       rec.loaded().filter((f) => f.includes('mcp-client')),
       [],
@@ -69,6 +65,7 @@ tools:
 
     const result = await served.client.callTool({ name: 'worker', arguments: {} });
     assert.deepEqual(result.content, [{ type: 'text', text: 'done' }]);
+    // The recorder works: the first call that needs a server loads the client SDK.
     assert.ok(rec.loaded().some((f) => f.endsWith('dist/vendor/mcp-client.cjs')));
     assert.deepEqual(started(), [3]);
   } finally {
