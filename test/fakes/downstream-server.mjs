@@ -34,4 +34,7 @@ await server.connect(new StdioServerTransport());
 process.stderr.write('downstream ready\n');
 // Tests check that no downstream server outlives agent-mcp: they find this one by the pid it leaves.
 if (process.env.PID_FILE) (await import('node:fs')).appendFileSync(process.env.PID_FILE, `${process.pid}\n`);
-process.stdin.on('end', () => process.exit(0));
+// STUBBORN=1: a server that ignores the end of its stdin and stays up until signalled (so a test can tell
+// whether agent-mcp stopped it, or it merely stopped itself when its parent died).
+if (process.env.STUBBORN) setInterval(() => {}, 1 << 30);
+else process.stdin.on('end', () => process.exit(0));
