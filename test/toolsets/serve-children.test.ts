@@ -59,14 +59,16 @@ test('agent-mcp is a downstream server of agent-mcp over stdio', async () => {
     lines.some((l) => /\[inner\] agent-mcp info: call tool=poet model=test steps=1 .*status=ok/.test(l)),
     lines.join(''),
   );
-  assert.equal(statuses[0]!.era, 'legacy');
+  // agent-mcp serves the 2026-07-28 era: the client's negotiation picks it.
+  assert.equal(statuses[0]!.era, 'modern');
 });
 
 test('agent-mcp is a downstream server of agent-mcp over Streamable HTTP', async () => {
   const server = await startHttp([], { yaml: INNER });
   try {
-    const { outcome, tool } = await callThrough(`{ url: "${server.url}" }`);
+    const { outcome, tool, statuses } = await callThrough(`{ url: "${server.url}" }`);
     assert.equal(outcome.text, 'done');
+    assert.equal(statuses[0]!.era, 'modern');
     assert.deepEqual(tool.content, [{ type: 'text', text: 'test model received: write a poem about the sea' }]);
   } finally {
     await server.stop();
