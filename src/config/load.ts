@@ -117,8 +117,10 @@ function parseLeniently(raw: unknown, source: YamlSource, issues: ConfigIssue[])
         delete pruned[section];
         if (section === 'defaults') broken.defaults = true;
       } else if (round === 0 && field !== undefined && typeof entries[name] === 'object') {
+        if (section === 'mcpServers') broken.mcpServers.add(name); // what is left of it is checked, not echoed
         delete entries[name]![field as string];
       } else if (round === 0 && issue.code === 'unrecognized_keys') {
+        if (section === 'mcpServers') broken.mcpServers.add(name);
         for (const key of issue.keys) delete entries[name]![key];
       } else {
         dropEntry(section, name);
@@ -158,7 +160,9 @@ class CrossChecker {
   build(): Config {
     for (const [name, entry] of Object.entries(this.raw.models ?? {})) this.models.set(name, this.modelEntry(name, entry));
     for (const [name, entry] of Object.entries(this.raw.mcpServers ?? {})) {
-      const server = resolveMcpServer(name, entry, dirname(this.source.file), (path, message, at) => this.error(path, message, at));
+      const partial = this.broken.mcpServers.has(name);
+      const report = (path: PathSegment[], message: string, at?: 'key' | 'value') => this.error(path, message, at);
+      const server = resolveMcpServer(name, entry, dirname(this.source.file), report, partial);
       if (server) this.mcpServers.set(name, server);
       else this.broken.mcpServers.add(name);
     }

@@ -16,7 +16,14 @@ const SECRET_NAME = /auth|key|token|secret|cookie|password|credential|pat\b/i;
 
 type Report = (path: PathSegment[], message: string, at?: 'key' | 'value') => void;
 
-export function resolveMcpServer(name: string, raw: RawMcpServer, configDir: string, report: Report): McpServerConfig | undefined {
+/** `partial`: the entry already failed the schema (a field dropped): what is missing is not reported again. */
+export function resolveMcpServer(
+  name: string,
+  raw: RawMcpServer,
+  configDir: string,
+  report: Report,
+  partial = false,
+): McpServerConfig | undefined {
   const path = ['mcpServers', name];
   let ok = true;
   if (!MCP_SERVER_NAME.test(name)) {
@@ -29,7 +36,7 @@ export function resolveMcpServer(name: string, raw: RawMcpServer, configDir: str
   }
   const remote = raw.type === 'http' || raw.type === 'streamable-http' || raw.type === 'sse';
   if (raw.command === undefined && raw.url === undefined) {
-    report(path, 'give either command (a server started over stdio) or url (a remote server)', 'key');
+    if (!partial) report(path, 'give either command (a server started over stdio) or url (a remote server)', 'key');
     ok = false;
   } else if (raw.command !== undefined && raw.url !== undefined) {
     report([...path, 'url'], 'give either command or url, not both', 'key');
