@@ -1,6 +1,7 @@
 // The fallback chain of one call: the first usable model answers; retriable failures are retried with
 // backoff (honouring Retry-After), then the next model takes over for the rest of the call.
-import { setTimeout as sleep } from 'node:timers/promises';
+// The module object, not a named import: node:test's fake timers replace its properties, not an import's binding.
+import timers from 'node:timers/promises';
 import { ModelUnavailableError, ProviderError, errorMessage } from '../errors.js';
 import type { ModelConfig } from '../config/types.js';
 import type { ProviderRegistry } from '../providers/registry.js';
@@ -90,7 +91,7 @@ export class ModelChain {
             break;
           }
           this.options.onEvent?.(`${model.name}: ${errorMessage(err)}; retry ${attempt + 1}/${retries} in ${delay} ms`);
-          await sleep(delay, undefined, { signal: req.signal });
+          await timers.setTimeout(delay, undefined, { signal: req.signal });
         }
       }
       if (this.index + 1 < this.models.length)

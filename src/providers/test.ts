@@ -1,5 +1,6 @@
 // The offline, deterministic model: scripted replies, a minimal valid instance of an output schema, or an echo.
-import { setTimeout as sleep } from 'node:timers/promises';
+// The module object, not a named import: node:test's fake timers replace its properties, not an import's binding.
+import timers from 'node:timers/promises';
 import { ProviderError } from '../errors.js';
 import type { ModelConfig } from '../config/types.js';
 import { minimalInstance } from '../util/json-schema.js';
@@ -43,7 +44,7 @@ export function createProvider(model: ModelConfig): Provider {
     name: model.name,
     available: () => undefined,
     async generate(req) {
-      if (model.delayMs) await sleep(model.delayMs, undefined, { signal: req.signal });
+      if (model.delayMs) await timers.setTimeout(model.delayMs, undefined, { signal: req.signal });
       const responses = model.responses;
       let text = '';
       let toolCalls: ToolCall[] = [];

@@ -44,6 +44,7 @@ for (const provider of ['openai', 'anthropic'] as const) {
 models:
   faulty: ${model(faulty.url, ', maxRetries: 0, timeout: 30s')}
   stormy: ${model(faulty.url, ', maxRetries: 2')}
+  patient: ${model(faulty.url, ', maxRetries: 2, timeout: 30s')}
   second: ${model(others[0]!.url, ', maxRetries: 1')}
   third: ${model(others[1]!.url, ', maxRetries: 0')}
   backup: ${model(backup.url)}
@@ -53,6 +54,7 @@ tools:
   solo: { prompt: say hi, model: faulty }
   chained: { prompt: say hi, model: [faulty, backup] }
   storm: { prompt: say hi, model: stormy }
+  patient: { prompt: say hi, model: patient }
   across: { prompt: say hi, model: [stormy, second, third] }
   across_then_backup: { prompt: say hi, model: [stormy, second, third, backup] }
   refused: { prompt: say hi, model: [refused, backup] }
@@ -207,6 +209,51 @@ tools:
         const result = await call('nowhere');
         assert.deepEqual(lookups, ['agent-mcp-test.invalid']);
         assert.deepEqual([result.outcome.text, result.outcome.isError], ['nowhere: connection error (ENOTFOUND): Connection error.', true]);
+      });
+
+      /** The retry line the chain logs (and reports as progress) before its backoff: its delay, in ms. */
+      async function retryAnnounced(attempt: number): Promise<number> {
+        const pattern = new RegExp(`retry ${attempt}/2 in (\\d+) ms`);
+        const started = performance.now();
+        for (;;) {
+          const line = h.logs.find((l) => pattern.test(l));
+          if (line) return Number(pattern.exec(line)![1]);
+          if (performance.now() - started > 10_000) throw new Error(`no "retry ${attempt}/2" in the logs`);
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+      }
+
+      test('a stall is retried like any timeout: on fake time, the second attempt answers', async (t) => {
+        h.logs.length = 0;
+        t.mock.timers.enable({ apis: ['setTimeout'] });
+        const seen = faulty.requests.length;
+        faulty.reply({ text: 'The answer is NOT what you think', fault: { kind: 'stall', after: 2 } }, { text: 'the whole answer' });
+        const pending = call('patient');
+        await faulty.waitForRequests(seen + 1);
+        for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
+        t.mock.timers.tick(30_000); // the silence
+        t.mock.timers.tick(await retryAnnounced(1)); // the backoff
+        const result = await pending;
+        assert.deepEqual([result.outcome.text, result.outcome.isError], ['the whole answer', false]);
+        assert.equal(faulty.requests.length - seen, 2);
+      });
+
+      test('a 503 storm without Retry-After backs off exponentially (on fake time): 3 attempts, then the error', async (t) => {
+        h.logs.length = 0;
+        t.mock.timers.enable({ apis: ['setTimeout'] });
+        const seen = faulty.requests.length;
+        const down: FakeReply = { status: 503, message: 'overloaded' };
+        faulty.reply(down, down, down);
+        const pending = call('storm');
+        const first = await retryAnnounced(1);
+        t.mock.timers.tick(first);
+        const second = await retryAnnounced(2);
+        t.mock.timers.tick(second);
+        const result = await pending;
+        assert.deepEqual([result.outcome.text, result.outcome.isError], ['stormy: HTTP 503: overloaded', true]);
+        assert.equal(faulty.requests.length - seen, 3);
+        // Equal jitter: 250-500 ms, then 500-1000 ms.
+        assert.ok(first >= 250 && first <= 500 && second >= 500 && second <= 1000, `${first}, ${second}`);
       });
 
       test('after all of that the runner still serves', async () => {
