@@ -67,23 +67,25 @@ async function call(name: string): Promise<CallToolResult> {
   return (await server.client.callTool({ name, arguments: {} }, CallToolResultSchema)) as CallToolResult;
 }
 
-test('cancel while waiting for the answer: the provider socket closes within 100 ms (openai)', async () => {
+test('cancel while waiting for the answer: the provider socket closes at once, not at the model timeout (openai)', async () => {
   openai.reply({ hang: true });
   const ac = new AbortController();
   const pending = server.client.callTool({ name: 'ask', arguments: {} }, CallToolResultSchema, { signal: ac.signal });
   const requests = await openai.waitForRequests(openai.requests.length + 1);
   const request = requests[requests.length - 1]!;
-  const cancelled = performance.now();
   ac.abort();
   await assert.rejects(pending, /AbortError|aborted/i);
-  const closed = await Promise.race([request.closed, new Promise<number>((r) => setTimeout(() => r(Infinity), 2000))]);
-  assert.ok(closed - cancelled < 100, `socket closed ${closed - cancelled} ms after the cancel`);
+  // Nothing but the abort closes it before the model's 60 s timeout (no wall-clock bound: the machine may be loaded).
+  assert.equal(
+    await Promise.race([request.closed.then(() => 'closed'), new Promise((r) => setTimeout(r, 30_000, 'open').unref())]),
+    'closed',
+  );
   // The server lives on, and says the call was cancelled.
   assert.deepEqual((await call('ask')).content, [{ type: 'text', text: 'ok' }]);
   assert.match(server.stderr(), /agent-mcp info: call tool=ask ms=\d+ status=cancelled\n/);
 });
 
-test('cancel in the middle of a streamed answer: the provider socket closes within 100 ms (anthropic)', async () => {
+test('cancel in the middle of a streamed answer: the provider socket closes at once, not at the stream end (anthropic)', async () => {
   anthropic.reply({ text: 'one two three four five six seven eight', chunkDelayMs: 1000 });
   const ac = new AbortController();
   let firstText: () => void;
@@ -99,11 +101,13 @@ test('cancel in the middle of a streamed answer: the provider socket closes with
   const requests = await anthropic.waitForRequests(anthropic.requests.length + 1);
   const request = requests[requests.length - 1]!;
   await gotText;
-  const cancelled = performance.now();
   ac.abort();
   await assert.rejects(pending, /AbortError|aborted/i);
-  const closed = await Promise.race([request.closed, new Promise<number>((r) => setTimeout(() => r(Infinity), 2000))]);
-  assert.ok(closed - cancelled < 100, `socket closed ${closed - cancelled} ms after the cancel`);
+  // Without the abort the stream would go on for 7 s and its keep-alive socket stay open after it (no wall-clock bound).
+  assert.equal(
+    await Promise.race([request.closed.then(() => 'closed'), new Promise((r) => setTimeout(r, 30_000, 'open').unref())]),
+    'closed',
+  );
   assert.equal(progress[1]!.message, 'one ', 'the stream had begun');
 });
 
