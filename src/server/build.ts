@@ -4,7 +4,7 @@ import {
   CLIENT_CAPABILITIES_META_KEY,
   LOG_LEVEL_META_KEY,
   ProtocolErrorCode,
-  Server,
+  type Server,
   type CallToolResult,
   type ClientCapabilities,
   type GetPromptResult,
@@ -25,6 +25,7 @@ import { notifyListChanges } from './list-changed.js';
 import { ProtocolError } from '../errors.js';
 import { legacyClientSession, modernClientSession } from './client-session.js';
 import { EXAMPLE_META, exampleOf, onTape, withTapeMeta } from '../providers/recording/tape.js';
+import { PlainErrorServer } from './plain-errors.js';
 
 /** `legacy`: a 2025-era connection or session (initialize first); `modern`: 2026-07-28 requests. */
 export type ServedEra = 'legacy' | 'modern';
@@ -87,7 +88,7 @@ function envelopeOf(ctx: ServerContext): Record<string, unknown> {
  */
 export function buildServer(deps: ServerDeps, era: ServedEra = 'legacy', options: { listChanged?: boolean } = {}): Server {
   const config = deps.runner.current;
-  const server = new Server(
+  const server = new PlainErrorServer(
     { name: config.server.name, version: config.server.version },
     {
       capabilities: { tools: { listChanged: true }, prompts: { listChanged: true }, logging: {}, completions: {} },

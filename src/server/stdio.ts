@@ -1,18 +1,32 @@
 // The stdio transport: JSON-RPC on stdout only; both eras on one pipe. The SDK's serveStdio reads the opening
 // message (server/discover or a modern request -> 2026-07-28; initialize -> the 2025 era) and pins one Server from
-// our factory for the connection. We end on stdin's end, a signal, or the transport closing.
+// our factory for the connection. Every stdin line passes our guard first (stdio-input.ts). We end on stdin's end,
+// a signal, or the transport closing.
 import { format } from 'node:util';
 import { serveStdio as serveBothEras, StdioServerTransport } from '@modelcontextprotocol/server/stdio';
 import type { Logger } from '../log.js';
 import { buildServer, type ServerDeps } from './build.js';
+import { MAX_LINE_BYTES, StdioInputGuard } from './stdio-input.js';
 
 /** Serve until stdin closes or a signal arrives; resolves with the reason. */
-export async function serveStdio(deps: ServerDeps, log: Logger): Promise<string> {
+export async function serveStdio(deps: ServerDeps, log: Logger, options: { maxLineBytes?: number } = {}): Promise<string> {
   // A stray console.log from any library would corrupt the JSON-RPC stream: send it to the logger (stderr) instead,
   // formatted like every other line (JSON lines stay JSON).
   console.log = console.info = console.debug = (...args: unknown[]) => log.debug(format(...args));
   console.warn = console.error = (...args: unknown[]) => log.warn(format(...args));
-  const transport = new StdioServerTransport();
+  const maxLineBytes = options.maxLineBytes ?? MAX_LINE_BYTES;
+  let transport: StdioServerTransport | undefined;
+  const input = new StdioInputGuard({
+    maxLineBytes,
+    reject: (r) => {
+      log.debug(`stdio: refused a message: ${r.message}`);
+      void transport?.send({ jsonrpc: '2.0', id: r.id as string, error: { code: r.code, message: r.message } }).catch(() => {});
+    },
+    note: (message) => log.warn(`stdio: ${message}`),
+  });
+  process.stdin.pipe(input);
+  // Only whole accepted lines reach the SDK's reader, so its own limit never closes the connection.
+  transport = new StdioServerTransport(input, process.stdout, { maxBufferSize: 8 * maxLineBytes });
   let closed: (reason: string) => void = () => {};
   const stopped = new Promise<string>((resolve) => {
     closed = resolve;

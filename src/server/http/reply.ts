@@ -1,5 +1,6 @@
 // Plain HTTP answers of the server itself (before or beside the SDK transport): JSON-RPC error bodies, health.
 import type { ServerResponse } from 'node:http';
+import { ProtocolErrorCode } from '@modelcontextprotocol/server';
 
 export type Headers = Record<string, string | number>;
 
@@ -16,10 +17,13 @@ export function replyJson(res: ServerResponse, status: number, value: unknown): 
   res.end(body);
 }
 
-/** JSON-RPC codes the SDK uses on the HTTP layer. */
+/**
+ * JSON-RPC codes of the HTTP layer: the standard ones from the SDK; -32000 and -32001 are the implementation-defined
+ * codes the SDK's transport answers with (a generic server error, an unknown session), which it does not export.
+ */
 export const CODES = {
   serverError: -32000,
   sessionNotFound: -32001,
-  parseError: -32700,
-  invalidRequest: -32600,
+  parseError: ProtocolErrorCode.ParseError,
+  invalidRequest: ProtocolErrorCode.InvalidRequest,
 } as const;

@@ -6,6 +6,7 @@ import { NodeStreamableHTTPServerTransport } from '@modelcontextprotocol/node';
 import type { EventStore, JSONRPCMessage, RequestId, Server } from '@modelcontextprotocol/server';
 import { buildServer, type ServerDeps } from '../build.js';
 import { SessionEventStore, type EventStoreLimits } from './event-store.js';
+import { CODES } from './reply.js';
 
 export interface Endpoint {
   /** The session id once initialized (stateful only). */
@@ -136,7 +137,7 @@ export class Endpoints {
     await Promise.all(
       all.map(async (e) => {
         for (const id of [...e.inflight]) {
-          await e.transport.send({ jsonrpc: '2.0', id, error: { code: -32000, message } }).catch(() => {});
+          await e.transport.send({ jsonrpc: '2.0', id, error: { code: CODES.serverError, message } }).catch(() => {});
         }
       }),
     );
