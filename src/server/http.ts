@@ -3,7 +3,7 @@
 // stateful with resumability, or one endpoint per POST with --stateless), and a 2026-07-28 request to the SDK's
 // per-request handler (createMcpHandler, no sessions: any process can answer it).
 import { createServer, type IncomingMessage, type Server as NodeHttpServer, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { format } from 'node:util';
 import { toNodeHandler } from '@modelcontextprotocol/node';
 import { classifyInboundRequest, createMcpHandler, isJsonContentType } from '@modelcontextprotocol/server';
@@ -14,7 +14,7 @@ import type { Config } from '../config/types.js';
 import { buildServer, listPrompts, listTools, type ServerDeps } from './build.js';
 import { readBody } from './http/body.js';
 import { corsHeaders, Guard, isLoopback, PREFLIGHT_HEADERS } from './http/guard.js';
-import type { HttpOptions } from './http/options.js';
+import { HTTP_DEFAULTS, type HttpOptions } from './http/options.js';
 
 export { resolveHttpOptions } from './http/options.js';
 import { CODES, replyError, replyJson } from './http/reply.js';
@@ -75,6 +75,12 @@ export async function startHttpServer(deps: ServerDeps, options: HttpOptions, lo
   });
 
   const handler = (req: IncomingMessage, res: ServerResponse) => {
+    if (overCap.has(req.socket)) {
+      return replyError(res, 503, CODES.serverError, 'Service Unavailable: too many connections', {
+        Connection: 'close',
+        'Retry-After': 1,
+      });
+    }
     active.add(res);
     res.once('close', () => active.delete(res));
     handle(req, res).catch((err: unknown) => {
@@ -120,6 +126,15 @@ export async function startHttpServer(deps: ServerDeps, options: HttpOptions, lo
       const parsed = await readPost(req, res, options.bodyLimitBytes);
       if (!parsed.ok) return;
       body = parsed.body;
+      // MCP has had no batches since 2025-06-18; the SDK's 2025-era transport would still serve one.
+      if (Array.isArray(body)) {
+        return replyError(
+          res,
+          400,
+          CODES.invalidRequest,
+          'Invalid Request: JSON-RPC batches are not supported; send one message per request',
+        );
+      }
     }
 
     if (method === 'POST' && classify(req, body) === 'modern') {
@@ -176,7 +191,17 @@ export async function startHttpServer(deps: ServerDeps, options: HttpOptions, lo
     });
   }
 
-  const server = createServer(handler);
+  const server = createServer(
+    {
+      // Node's default lets a socket that never sends a request live 60 s + a 30 s sweep: 90 s per idle socket.
+      headersTimeout: options.headersTimeoutMs ?? HTTP_DEFAULTS.headersTimeoutMs,
+      requestTimeout: 0, // an SSE stream is a long response, not a slow request; the body read is bounded by readBody
+      keepAliveTimeout: options.keepAliveMs ?? HTTP_DEFAULTS.keepAliveMs,
+      connectionsCheckingInterval: 1_000,
+    },
+    handler,
+  );
+  limitConnections(server, options.maxConnections ?? HTTP_DEFAULTS.maxConnections);
   await listen(server, options.host, options.port).catch(async (err: unknown) => {
     await shared?.close(); // an open Redis socket would keep the process from exiting with the error
     throw err;
@@ -202,6 +227,21 @@ export async function startHttpServer(deps: ServerDeps, options: HttpOptions, lo
       await shared?.close();
     })());
   return { url, stop };
+}
+
+/** Sockets accepted beyond the cap: their request is answered 503 and they close. */
+const overCap = new WeakSet<Socket>();
+
+function limitConnections(server: NodeHttpServer, max: number): void {
+  let open = 0;
+  server.on('connection', (socket: Socket) => {
+    if (open >= max) {
+      overCap.add(socket);
+      return;
+    }
+    open++;
+    socket.once('close', () => open--);
+  });
 }
 
 type PostBody = { ok: true; body: unknown } | { ok: false };

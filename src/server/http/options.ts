@@ -17,6 +17,11 @@ export interface HttpOptions {
   authToken?: string;
   /** Redis URL: resumable streams kept in Redis (none: in memory). */
   redis?: string;
+  /** Open connections at most; a request on one beyond it is answered 503 and the connection closed. */
+  maxConnections?: number;
+  /** A connection must send its request headers within this time, and an idle keep-alive one closes after keepAliveMs. */
+  headersTimeoutMs?: number;
+  keepAliveMs?: number;
 }
 
 /** Flags given on the command line; anything undefined falls back to the config, then the default. */
@@ -29,6 +34,10 @@ export const HTTP_DEFAULTS = {
   sessionTtlMs: 30 * 60_000,
   maxSessions: 1000,
   bodyLimitBytes: 4 * 1024 * 1024,
+  // Well below a common file-descriptor limit (1024), so idle sockets cannot lock every client out.
+  maxConnections: 512,
+  headersTimeoutMs: 10_000,
+  keepAliveMs: 5_000,
 } as const;
 
 export function resolveHttpOptions(config: HttpConfig, flags: HttpFlags): HttpOptions {
