@@ -32,12 +32,15 @@ export class Deadlines {
     this.armedAt = Infinity;
     const now = Date.now();
     let next = Infinity;
+    const due: Entry[] = [];
     for (const entry of this.pending) {
       if (entry.at <= now) {
         this.pending.delete(entry);
-        entry.fire();
+        due.push(entry);
       } else if (entry.at < next) next = entry.at;
     }
     if (next < Infinity) this.arm(next);
+    // A timer that runs late (a busy loop) finds several due at once: they still fire in deadline order.
+    for (const entry of due.sort((a, b) => a.at - b.at)) entry.fire();
   }
 }

@@ -150,6 +150,7 @@ export async function startHttpServer(deps: ServerDeps, options: HttpOptions, lo
     if (typeof sessionId === 'string') {
       const endpoint = endpoints.get(sessionId);
       if (!endpoint) return replyError(res, 404, CODES.sessionNotFound, 'Session not found');
+      endpoints.cancelOnDisconnect(endpoint, body, res);
       return endpoint.transport.handleRequest(req, res, body);
     }
     if (method !== 'POST' || !isInitialize(body)) {

@@ -15,11 +15,17 @@ import { ENVELOPE, hostileLines, isSuccess, responsesById } from './hostile.ts';
 const YAML = `
 models:
   offline: { provider: test }
+  stuck: { provider: test, delay: 20s }
 defaults:
   model: offline
 tools:
   echo:
     prompt: say {{text}}
+    input:
+      text: { type: string }
+  stuck:
+    model: stuck
+    prompt: never {{text}}
     input:
       text: { type: string }
 `;
@@ -189,4 +195,31 @@ test('a socket that never sends a request is closed by the server (headers timeo
   // Node answers a timed-out request with 408 and closes; the test waits for the close (its own timeout bounds it).
   await new Promise((resolve) => socket.once('close', resolve));
   assert.match(received, /^HTTP\/1\.1 408 Request Timeout/);
+});
+
+test('stateful HTTP: a client that drops its POST in the middle of a call cancels the call, and the session can expire', async () => {
+  const headers = { 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream' };
+  const init = await post(
+    server.url,
+    JSON.stringify({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'initialize',
+      params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'dropper', version: '1' } },
+    }),
+  );
+  const session = { ...headers, 'mcp-session-id': init.headers['mcp-session-id'] as string, 'mcp-protocol-version': '2025-11-25' };
+  await post(server.url, JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }), session);
+  const before = logs.length;
+  const req = request(server.url, { method: 'POST', agent: false, headers: session });
+  req.on('error', () => {});
+  const started = new Promise<void>((resolve) => req.once('response', () => resolve()));
+  req.end(JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'stuck', arguments: { text: 'x' } } }));
+  await started; // the SSE stream is open: the call is running
+  req.destroy();
+  // The provider waits 20 s; the call ends now, cancelled (the test's own timeout bounds the wait).
+  while (!logs.slice(before).some((l) => l.includes('tool=stuck'))) await new Promise((r) => setTimeout(r, 10));
+  assert.match(logs.slice(before).join(''), /agent-mcp info: call tool=stuck ms=\d+ status=cancelled/);
+  const health = JSON.parse((await get(new URL('/healthz', server.url).href)).body) as { inflight: number };
+  assert.equal(health.inflight, 0, 'nothing in flight keeps the session from expiring');
 });

@@ -54,7 +54,9 @@ test('bounded by count and by bytes: the oldest events go first', async () => {
   for (let i = 1; i <= 100; i++) await byBytes.storeEvent('s', note(i));
   assert.ok(byBytes.size.bytes <= 1000, `${byBytes.size.bytes} bytes`);
   assert.ok(byBytes.size.events >= 10 && byBytes.size.events < 100);
-  // One event bigger than the budget is still kept (it is the newest), alone.
-  await byBytes.storeEvent('s', { jsonrpc: '2.0', method: 'big', params: { pad: 'x'.repeat(5000) } });
-  assert.equal(byBytes.size.events, 1);
+  // One event bigger than the whole budget (a large result) went out live and is not kept: nothing stays.
+  const big = await byBytes.storeEvent('s', { jsonrpc: '2.0', method: 'big', params: { pad: 'x'.repeat(5000) } });
+  assert.deepEqual(byBytes.size, { events: 0, bytes: 0 });
+  assert.deepEqual((await replay(byBytes, 's_1'))[1], []);
+  assert.equal(await byBytes.getStreamIdForEventId(big), 's');
 });

@@ -1,5 +1,6 @@
 // Resumability for one session: the SSE events it sent, so a client reconnecting with Last-Event-ID gets what it
-// missed. Bounded (count and bytes): the oldest events go first; a session that sent nothing holds almost nothing.
+// missed. Bounded (count and bytes): the oldest events go first; one bigger than the whole budget is not kept; a
+// session that sent nothing holds almost nothing.
 import type { EventStore, JSONRPCMessage } from '@modelcontextprotocol/server';
 
 export interface EventStoreLimits {
@@ -29,7 +30,7 @@ export class SessionEventStore implements EventStore {
     // The SDK's priming event is an empty object: keep its place, not a body.
     const data = 'jsonrpc' in message ? JSON.stringify(message) : '';
     this.events.push({ stream: streamId, seq, data });
-    this.bytes += data.length + streamId.length;
+    this.bytes += Buffer.byteLength(data) + streamId.length;
     this.evict();
     return `${streamId}_${seq}`;
   }
@@ -63,12 +64,14 @@ export class SessionEventStore implements EventStore {
   }
 
   private evict(): void {
+    // Strictly within budget: an event bigger than all of it (a large result) goes out live and is not kept, so a
+    // session never holds more than maxBytes of what it already sent.
     while (
-      this.events.length - this.head > this.limits.maxEvents ||
-      (this.bytes > this.limits.maxBytes && this.events.length - this.head > 1)
+      this.events.length - this.head > 0 &&
+      (this.events.length - this.head > this.limits.maxEvents || this.bytes > this.limits.maxBytes)
     ) {
       const e = this.events[this.head++]!;
-      this.bytes -= e.data.length + e.stream.length;
+      this.bytes -= Buffer.byteLength(e.data) + e.stream.length;
     }
     // Compact now and then instead of shifting on every eviction.
     if (this.head > 64 && this.head * 2 > this.events.length) {

@@ -2,6 +2,7 @@
 // all sharing one Runtime. Knows which requests are in flight (for /healthz and for shutdown), expires idle
 // sessions and caps their number.
 import { randomUUID } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
 import { NodeStreamableHTTPServerTransport } from '@modelcontextprotocol/node';
 import type { EventStore, JSONRPCMessage, RequestId, Server } from '@modelcontextprotocol/server';
 import { buildServer, type ServerDeps } from '../build.js';
@@ -142,6 +143,36 @@ export class Endpoints {
       }),
     );
     await Promise.all(all.map((e) => this.close(e)));
+  }
+
+  /**
+   * A client that drops the connection of its POST can no longer get the answers it asked for there (a 2025-era
+   * answer goes out on its own request's stream only): cancel those calls as if the client had sent
+   * notifications/cancelled, so the provider request is aborted and the session can expire.
+   */
+  cancelOnDisconnect(endpoint: Endpoint, body: unknown, res: ServerResponse): void {
+    const ids = (Array.isArray(body) ? body : [body]).flatMap((m) => {
+      const msg = m as { id?: unknown; method?: unknown };
+      return typeof msg === 'object' &&
+        msg !== null &&
+        typeof msg.method === 'string' &&
+        (typeof msg.id === 'string' || typeof msg.id === 'number')
+        ? [msg.id]
+        : [];
+    });
+    if (ids.length === 0) return;
+    res.once('close', () => {
+      for (const id of ids) {
+        if (endpoint.closed || !endpoint.inflight.has(id)) continue;
+        endpoint.inflight.delete(id);
+        endpoint.lastActive = Date.now();
+        endpoint.transport.onmessage?.({
+          jsonrpc: '2.0',
+          method: 'notifications/cancelled',
+          params: { requestId: id, reason: 'the client disconnected' },
+        });
+      }
+    });
   }
 
   /** Follow requests in and answers out of one endpoint (the Server has wired itself to the transport by now). */
