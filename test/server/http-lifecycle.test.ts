@@ -59,8 +59,10 @@ test('idle sessions expire after --session-ttl', async () => {
 });
 
 test('a session with a call in flight does not expire', async () => {
-  const server = await startHttp(['--session-ttl', '100ms'], {
-    yaml: 'models:\n  slow: { provider: test, delay: 700ms }\ntools:\n  slow:\n    model: slow\n    prompt: hi\n',
+  // The TTL must outlast the gap between the client's own requests on a loaded machine (100 ms did not); the call
+  // outlasts the TTL three times over.
+  const server = await startHttp(['--session-ttl', '1s'], {
+    yaml: 'models:\n  slow: { provider: test, delay: 3s }\ntools:\n  slow:\n    model: slow\n    prompt: hi\n',
   });
   try {
     const c = await connect(server.url);
