@@ -4,10 +4,9 @@ import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { connect as connectTcp, type Socket } from 'node:net';
 import { after, before, test } from 'node:test';
-import { ToolRunner } from '../../src/agent/tool-runner.ts';
+import { Runtime } from '../../src/agent/runtime.ts';
 import { loadConfigText } from '../../src/config/load.ts';
 import { Logger } from '../../src/log.ts';
-import { ProviderRegistry } from '../../src/providers/registry.ts';
 import { type HttpServerHandle, resolveHttpOptions, startHttpServer } from '../../src/server/http.ts';
 import type { HttpOptions } from '../../src/server/http/options.ts';
 import { ENVELOPE, hostileLines, isSuccess, responsesById } from './hostile.ts';
@@ -35,7 +34,7 @@ const logs: string[] = [];
 async function start(extra: Partial<HttpOptions> = {}): Promise<HttpServerHandle> {
   const config = loadConfigText('/virtual/agents.yaml', YAML, { env: {} });
   const log = new Logger({ level: 'info', format: 'text', write: (line) => logs.push(line) });
-  const runner = new ToolRunner(config, new ProviderRegistry(), log);
+  const runner = new Runtime(config, { log });
   return startHttpServer({ runner, log }, { ...resolveHttpOptions({}, { port: 0 }), ...extra }, log);
 }
 

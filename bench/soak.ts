@@ -1,0 +1,232 @@
+// npm run soak: the built server (`serve --http`) under mixed load and faults for SOAK_MINUTES (default 30) on
+// loopback, its RSS sampled from /proc every few seconds. Passes when RSS after warm-up stays within 10% of where
+// warm-up ended. Not in CI (it takes minutes by design).
+//
+// Eight clients at a time, each doing one of (weights in brackets): a 2025-era session that calls and ends [4]; one
+// that calls and is abandoned (left to the session TTL) [2]; a modern-era call [4]; a call whose client drops the
+// connection mid-answer [1]; seeded hostile bodies [3]; an idle socket left open [1]; a big answer [1].
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { connect as connectTcp } from 'node:net';
+import { BIN, cleanEnv, writeConfig } from '../test/helpers/cli.ts';
+import { ENVELOPE, hostileLines, prng } from '../test/reliability/hostile.ts';
+
+const minutes = Number(process.env.SOAK_MINUTES ?? 30);
+const durationMs = minutes * 60_000;
+const warmupMs = Math.min(5 * 60_000, Math.max(30_000, durationMs / 5));
+const sampleMs = Number(process.env.SOAK_SAMPLE_MS ?? 5_000);
+const WORKERS = 8;
+
+const YAML = `
+models:
+  quick: { provider: test }
+  slow: { provider: test, delay: 2s }
+  big: { provider: test, responses: ["${'x'.repeat(200_000)}"] }
+defaults:
+  model: quick
+tools:
+  echo:
+    prompt: say {{text}}
+    input:
+      text: { type: string }
+  slow:
+    model: slow
+    prompt: wait {{text}}
+    input:
+      text: { type: string }
+  big:
+    model: big
+    prompt: a lot
+`;
+
+const file = writeConfig(YAML);
+const child = spawn(process.execPath, [BIN, '--log-level', 'warning', 'serve', file, '--http', '--port', '0', '--session-ttl', '5s'], {
+  env: cleanEnv(),
+  stdio: ['ignore', 'ignore', 'pipe'],
+});
+let stderr = '';
+const url = await new Promise<string>((resolve, reject) => {
+  child.stderr!.on('data', (d: Buffer) => {
+    stderr += d.toString();
+    const m = /^agent-mcp listening on (\S+)$/m.exec(stderr);
+    if (m) resolve(m[1]!);
+  });
+  child.once('exit', (code) => reject(new Error(`server exited ${code}: ${stderr}`)));
+});
+
+function rssKiB(): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+  return Number(m?.[1] ?? 0);
+}
+
+interface Reply {
+  status: number;
+  text: string;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+function post(body: string | Buffer, headers: Record<string, string> = {}, dropAfterMs?: number): Promise<Reply> {
+  return new Promise((resolve) => {
+    const req = request(
+      url,
+      {
+        method: 'POST',
+        agent: false,
+        headers: { 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream', ...headers },
+      },
+      (res) => {
+        let text = '';
+        res.on('data', (d: Buffer) => (text += d.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text, headers: res.headers }));
+        res.on('error', () => resolve({ status: -1, text, headers: res.headers }));
+        if (dropAfterMs !== undefined) setTimeout(() => req.destroy(), dropAfterMs);
+      },
+    );
+    req.on('error', () => resolve({ status: -1, text: '', headers: {} }));
+    req.end(body);
+  });
+}
+
+const counts = { calls: 0, errors: 0, hostile: 0, sessions: 0, abandoned: 0, drops: 0, idle: 0, unexpected: 0 };
+const rand = prng(42);
+
+async function legacySession(end: boolean): Promise<void> {
+  const init = await post(
+    JSON.stringify({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'initialize',
+      params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'soak', version: '1' } },
+    }),
+  );
+  const sid = init.headers['mcp-session-id'];
+  if (typeof sid !== 'string') {
+    counts.unexpected++;
+    return;
+  }
+  counts.sessions++;
+  const h = { 'mcp-session-id': sid, 'mcp-protocol-version': '2025-11-25' };
+  await post(JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }), h);
+  for (let i = 0; i < 3; i++) {
+    const r = await post(
+      JSON.stringify({ jsonrpc: '2.0', id: 10 + i, method: 'tools/call', params: { name: 'echo', arguments: { text: `s${i}` } } }),
+      h,
+    );
+    counts.calls++;
+    if (!r.text.includes('test model received')) counts.unexpected++;
+  }
+  if (end) {
+    await new Promise<void>((resolve) => {
+      const req = request(url, { method: 'DELETE', agent: false, headers: h }, (res) => res.resume().on('end', resolve));
+      req.on('error', () => resolve());
+      req.end();
+    });
+  } else counts.abandoned++;
+}
+
+async function modernCall(tool = 'echo'): Promise<void> {
+  const r = await post(
+    JSON.stringify({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'tools/call',
+      params: { name: tool, arguments: tool === 'big' ? {} : { text: 'm' }, _meta: ENVELOPE },
+    }),
+    { 'mcp-protocol-version': '2026-07-28', 'mcp-method': 'tools/call', 'mcp-name': tool },
+  );
+  counts.calls++;
+  if (r.status !== 200) counts.unexpected++;
+}
+
+async function dropMidCall(): Promise<void> {
+  await post(
+    JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'slow', arguments: { text: 'd' }, _meta: ENVELOPE } }),
+    { 'mcp-protocol-version': '2026-07-28', 'mcp-method': 'tools/call', 'mcp-name': 'slow' },
+    100,
+  );
+  counts.drops++;
+}
+
+let seed = 1;
+async function hostile(): Promise<void> {
+  const modern = rand() < 0.5;
+  for (const line of hostileLines(seed++, 20, { modern, toolName: 'echo' })) {
+    const r = await post(line.bytes, modern ? { 'mcp-protocol-version': '2026-07-28' } : {});
+    counts.hostile++;
+    if (r.status >= 500) counts.unexpected++;
+  }
+}
+
+async function idleSocket(): Promise<void> {
+  const { hostname, port } = new URL(url);
+  await new Promise<void>((resolve) => {
+    const s = connectTcp(Number(port), hostname);
+    s.on('error', () => resolve());
+    s.on('close', () => resolve()); // the server closes it (headers timeout)
+  });
+  counts.idle++;
+}
+
+const jobs: [number, () => Promise<void>][] = [
+  [4, () => legacySession(true)],
+  [2, () => legacySession(false)],
+  [4, () => modernCall()],
+  [1, dropMidCall],
+  [3, hostile],
+  [1, idleSocket],
+  [1, () => modernCall('big')],
+];
+const total = jobs.reduce((n, [w]) => n + w, 0);
+function pickJob(): () => Promise<void> {
+  let r = rand() * total;
+  for (const [w, job] of jobs) if ((r -= w) < 0) return job;
+  return jobs[0]![1];
+}
+
+const started = Date.now();
+const samples: { t: number; rss: number }[] = [];
+const sampler = setInterval(() => {
+  const s = { t: Date.now() - started, rss: rssKiB() };
+  samples.push(s);
+  process.stderr.write(`soak ${(s.t / 1000).toFixed(0)}s rss=${(s.rss / 1024).toFixed(1)} MiB ${JSON.stringify(counts)}\n`);
+}, sampleMs);
+
+await Promise.all(
+  Array.from({ length: WORKERS }, async () => {
+    while (Date.now() - started < durationMs) {
+      try {
+        await pickJob()();
+      } catch {
+        counts.errors++;
+      }
+    }
+  }),
+);
+clearInterval(sampler);
+const alive = child.exitCode === null;
+child.kill('SIGTERM');
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+const after = samples.filter((s) => s.t >= warmupMs);
+const start = median(after.slice(0, 3).map((s) => s.rss));
+const end = median(after.slice(-3).map((s) => s.rss));
+const peak = Math.max(...after.map((s) => s.rss));
+const growth = start ? (end - start) / start : 0;
+const flat = after.length >= 3 && growth <= 0.1;
+console.log(
+  JSON.stringify(
+    {
+      minutes,
+      warmupSeconds: warmupMs / 1000,
+      rssMiB: { afterWarmup: +(start / 1024).toFixed(1), end: +(end / 1024).toFixed(1), peak: +(peak / 1024).toFixed(1) },
+      growthPercent: +(growth * 100).toFixed(1),
+      serverAlive: alive,
+      ...counts,
+      verdict: flat && alive && counts.unexpected === 0 ? 'flat' : 'FAILED',
+    },
+    null,
+    2,
+  ),
+);
+process.exit(flat && alive && counts.unexpected === 0 ? 0 : 1);
