@@ -196,7 +196,12 @@ await Promise.all(
   Array.from({ length: WORKERS }, async () => {
     while (Date.now() - started < durationMs) {
       try {
-        await pickJob()();
+        // Bounded: a job that hangs (a server that stopped answering) counts as an error, not a stuck worker.
+        let timer: NodeJS.Timeout | undefined;
+        const hung = new Promise<void>((_, reject) => {
+          timer = setTimeout(() => reject(new Error('hung')), 30_000);
+        });
+        await Promise.race([pickJob()(), hung]).finally(() => clearTimeout(timer));
       } catch {
         counts.errors++;
       }

@@ -57,6 +57,7 @@ export async function startHttpServer(deps: ServerDeps, options: HttpOptions, lo
     ttlMs: options.sessionTtlMs,
     maxSessions: options.maxSessions,
     ...(shared ? { eventStore: shared.eventStore } : {}),
+    ...(options.resumeGraceMs !== undefined && { resumeGraceMs: options.resumeGraceMs }),
   });
   const active = new Set<ServerResponse>();
   let stopping = false;
@@ -150,6 +151,7 @@ export async function startHttpServer(deps: ServerDeps, options: HttpOptions, lo
     if (typeof sessionId === 'string') {
       const endpoint = endpoints.get(sessionId);
       if (!endpoint) return replyError(res, 404, CODES.sessionNotFound, 'Session not found');
+      if (method === 'GET' && req.headers['last-event-id'] !== undefined) endpoint.lastResume = Date.now();
       endpoints.cancelOnDisconnect(endpoint, body, res);
       return endpoint.transport.handleRequest(req, res, body);
     }

@@ -22,6 +22,8 @@ export interface HttpOptions {
   /** A connection must send its request headers within this time, and an idle keep-alive one closes after keepAliveMs. */
   headersTimeoutMs?: number;
   keepAliveMs?: number;
+  /** How long a call whose POST stream dropped waits for the client to resume it (default 5 s) before it is cancelled. */
+  resumeGraceMs?: number;
 }
 
 /** Flags given on the command line; anything undefined falls back to the config, then the default. */

@@ -18,6 +18,8 @@ export interface Endpoint {
   inflight: Set<RequestId>;
   lastActive: number;
   closed: boolean;
+  /** When the client last resumed a stream (GET with Last-Event-ID); 0 if never. */
+  lastResume: number;
 }
 
 export interface SessionOptions {
@@ -25,9 +27,14 @@ export interface SessionOptions {
   ttlMs: number;
   maxSessions: number;
   eventLimits?: EventStoreLimits;
+  /** How long a call whose POST stream dropped waits for the client to resume it before it is cancelled. */
+  resumeGraceMs?: number;
   /** Where a session keeps its events (--redis: in Redis); in memory by default. */
   eventStore?: () => EventStore;
 }
+
+/** Long enough for a client to notice a broken stream and reconnect; short next to a call's timeout. */
+export const RESUME_GRACE_MS = 5_000;
 
 // Cheap shape checks: the SDK's own guards run a full schema parse, too slow for every message.
 const isRequest = (m: JSONRPCMessage): m is JSONRPCMessage & { id: RequestId; method: string } => 'method' in m && 'id' in m;
@@ -76,7 +83,7 @@ export class Endpoints {
   async create(): Promise<Endpoint> {
     const server = buildServer(this.deps);
     const stateful = !this.options.stateless;
-    const endpoint: Endpoint = { server, transport: undefined!, inflight: new Set(), lastActive: Date.now(), closed: false };
+    const endpoint: Endpoint = { server, transport: undefined!, inflight: new Set(), lastActive: Date.now(), closed: false, lastResume: 0 };
     endpoint.transport = new NodeStreamableHTTPServerTransport(
       stateful
         ? {
@@ -146,9 +153,10 @@ export class Endpoints {
   }
 
   /**
-   * A client that drops the connection of its POST can no longer get the answers it asked for there (a 2025-era
-   * answer goes out on its own request's stream only): cancel those calls as if the client had sent
-   * notifications/cancelled, so the provider request is aborted and the session can expire.
+   * A client that drops the connection of its POST gets its answers only by resuming that stream (GET with
+   * Last-Event-ID): a 2025-era answer goes out on its own request's stream and nowhere else. Give it the grace to
+   * do so; if it has not resumed by then, nobody can receive the answers, so cancel those calls as if the client had
+   * sent notifications/cancelled (the provider request is aborted, the session can expire).
    */
   cancelOnDisconnect(endpoint: Endpoint, body: unknown, res: ServerResponse): void {
     const ids = (Array.isArray(body) ? body : [body]).flatMap((m) => {
@@ -162,17 +170,26 @@ export class Endpoints {
     });
     if (ids.length === 0) return;
     res.once('close', () => {
-      for (const id of ids) {
-        if (endpoint.closed || !endpoint.inflight.has(id)) continue;
-        endpoint.inflight.delete(id);
-        endpoint.lastActive = Date.now();
-        endpoint.transport.onmessage?.({
-          jsonrpc: '2.0',
-          method: 'notifications/cancelled',
-          params: { requestId: id, reason: 'the client disconnected' },
-        });
-      }
+      if (ids.every((id) => !endpoint.inflight.has(id))) return; // answered: the usual end of a stream
+      const droppedAt = Date.now();
+      setTimeout(() => {
+        if (endpoint.lastResume >= droppedAt) return; // a resumed stream delivers the answers
+        this.cancel(endpoint, ids);
+      }, this.options.resumeGraceMs ?? RESUME_GRACE_MS).unref();
     });
+  }
+
+  private cancel(endpoint: Endpoint, ids: RequestId[]): void {
+    for (const id of ids) {
+      if (endpoint.closed || !endpoint.inflight.has(id)) continue;
+      endpoint.inflight.delete(id);
+      endpoint.lastActive = Date.now();
+      endpoint.transport.onmessage?.({
+        jsonrpc: '2.0',
+        method: 'notifications/cancelled',
+        params: { requestId: id, reason: 'the client disconnected' },
+      });
+    }
   }
 
   /** Follow requests in and answers out of one endpoint (the Server has wired itself to the transport by now). */
