@@ -80,6 +80,7 @@ function post(body: string | Buffer, headers: Record<string, string> = {}, dropA
         res.on('data', (d: Buffer) => (text += d.toString()));
         res.on('end', () => resolve({ status: res.statusCode ?? 0, text, headers: res.headers }));
         res.on('error', () => resolve({ status: -1, text, headers: res.headers }));
+        res.on('close', () => resolve({ status: -1, text, headers: res.headers })); // after a drop: no end, no error
         if (dropAfterMs !== undefined) setTimeout(() => req.destroy(), dropAfterMs);
       },
     );
@@ -162,6 +163,7 @@ async function idleSocket(): Promise<void> {
   const { hostname, port } = new URL(url);
   await new Promise<void>((resolve) => {
     const s = connectTcp(Number(port), hostname);
+    s.resume(); // read the server's 408, or its close never surfaces
     s.on('error', () => resolve());
     s.on('close', () => resolve()); // the server closes it (headers timeout)
   });
