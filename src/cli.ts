@@ -79,9 +79,18 @@ export async function runCli(argv: string[]): Promise<number> {
     .option('--watch', 'reload FILE when it changes (an invalid edit is reported and the old config keeps serving)')
     .option('--model <model>', 'run every tool on this model: a name from models:, provider:model-id, sampling or test')
     .option('--replay <dir>', 'answer every model request from the recordings in DIR (agent-mcp test --record), offline')
-    .addOption(new Option('--record-exchanges', 'agent-mcp test --record: return provider exchanges in results').hideHelp());
+    .addOption(new Option('--record-exchanges', 'agent-mcp test --record: return provider exchanges in results').hideHelp())
+    .addOption(
+      new Option(
+        '--state-secret <secret>',
+        'signs the state of 2026-07-28 sampling round trips; give every replica the same one (default: one per process)',
+      ).env('AGENT_MCP_STATE_SECRET'),
+    );
   addHttpOptions(serve).action(
-    async (file: string, opts: { watch?: boolean; model?: string; replay?: string; recordExchanges?: boolean }) => {
+    async (
+      file: string,
+      opts: { watch?: boolean; model?: string; replay?: string; recordExchanges?: boolean; stateSecret?: string },
+    ) => {
       const { serveCommand } = await import('./commands/serve.js');
       code = await serveCommand({
         ...globals(),
@@ -91,6 +100,7 @@ export async function runCli(argv: string[]): Promise<number> {
         http: httpFlags(serve),
         replay: opts.replay,
         recordExchanges: opts.recordExchanges,
+        stateSecret: opts.stateSecret || undefined,
       });
     },
   );

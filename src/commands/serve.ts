@@ -9,6 +9,8 @@ import { ProviderRegistry } from '../providers/registry.js';
 import { mcpToolsets } from '../toolsets/config-toolsets.js';
 import { createLogger, type GlobalOptions } from './context.js';
 import { allowKeyless, recordingProviderOptions } from '../providers/recording/setup.js';
+import { createStateSealer, type StateSealer } from '../server/request-state.js';
+import { registerSecret } from '../util/redact.js';
 
 export interface ServeOptions extends GlobalOptions {
   file: string;
@@ -16,6 +18,8 @@ export interface ServeOptions extends GlobalOptions {
   watch?: boolean;
   /** Run every tool on this one model (`agent-mcp test --model`). */
   model?: string;
+  /** --state-secret / AGENT_MCP_STATE_SECRET: signs 2026-07-28 round-trip states (one per process when absent). */
+  stateSecret?: string;
   /** Serve over Streamable HTTP instead of stdio; the flags override the file's `server.http` block. */
   http?: HttpFlags;
   /** Answer provider requests from the recordings in this folder (offline, no keys). */
@@ -34,9 +38,12 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
   };
   let config: Config;
   let registry: ProviderRegistry;
+  let states: StateSealer;
   try {
     config = load(options.file);
     registry = new ProviderRegistry(recordingProviderOptions({ replay: options.replay, record: options.recordExchanges }));
+    registerSecret(options.stateSecret);
+    states = createStateSealer(options.stateSecret);
   } catch (err) {
     return reportStartupError(err, options, log);
   }
@@ -59,14 +66,14 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
             : `agent-mcp listening on ${url}\n`,
         );
       await serveHttp(
-        { runner, log, downstream: () => mcp.servers?.statuses() },
+        { runner, log, states, downstream: () => mcp.servers?.statuses() },
         resolveHttpOptions(config.server.http, options.http),
         log,
         announce,
       );
     } else {
       const { serveStdio } = await import('../server/stdio.js');
-      await serveStdio({ runner, log }, log);
+      await serveStdio({ runner, log, states }, log);
     }
   } finally {
     watcher?.close();

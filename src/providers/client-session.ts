@@ -26,3 +26,19 @@ export interface ClientSession {
   /** elicitation/create: ask the user. */
   elicit(params: ElicitRequestParams, options: ClientRequestOptions): Promise<ElicitResult>;
 }
+
+/**
+ * Thrown by a modern-era ClientSession when the client must be asked something: the run stops at this model-call
+ * boundary, the server answers `input_required` with `request` and the run's state, and the run resumes when the
+ * client calls again with the answer. Not a failure: nothing catches it but the loop and the server.
+ */
+export class ClientInputRequired extends Error {
+  constructor(
+    readonly request: { method: 'sampling/createMessage'; params: CreateMessageRequestParams },
+    /** How long the client may take to answer (the state expires then). */
+    readonly timeoutMs: number,
+  ) {
+    super(`the client must answer ${request.method} first`);
+    this.name = 'ClientInputRequired';
+  }
+}

@@ -10,6 +10,7 @@ import type {
   SamplingMessageContentBlock,
 } from '@modelcontextprotocol/server';
 import { ModelUnavailableError, errorMessage } from '../errors.js';
+import { ClientInputRequired } from './client-session.js';
 import type { ModelConfig } from '../config/types.js';
 import { redact } from '../util/redact.js';
 import type {
@@ -40,6 +41,10 @@ const KEY_HINT =
 export function samplingUnavailable(model: ModelConfig, ctx: CallContext, needs: { tools: boolean }): string | undefined {
   if (!ctx.client) return `no MCP client is connected to sample from; ${KEY_HINT}`;
   const sampling = ctx.client.capabilities?.sampling;
+  if (sampling && ctx.client.era === 'modern' && ctx.depth) {
+    // Only the run the client called can stop and resume across input_required round trips.
+    return `in the 2026-07-28 era only the agent the client called can sample from it, not one called by another agent; ${KEY_HINT}`;
+  }
   if (!sampling) return `this MCP client does not support sampling (the client's own model); ${KEY_HINT}`;
   if (needs.tools && !sampling.tools && !model.toolsOptional) {
     return (
@@ -311,6 +316,7 @@ export function createProvider(model: ModelConfig): Provider {
         result = await client.createMessage(params, { signal: req.signal, timeoutMs });
       } catch (err) {
         if (req.signal.aborted) throw req.signal.reason ?? err;
+        if (err instanceof ClientInputRequired) throw err; // a 2026-07-28 round trip: the run suspends here
         throw samplingFailure(model, timeoutMs, err);
       }
       return fromCreateMessageResult(result);

@@ -50,6 +50,8 @@ export interface CallContext {
   log: Logger;
   /** The MCP client that made the call, in the era it speaks (absent when no client is connected). */
   client?: ClientSession;
+  /** How deep in agent-calls-agent this request is (0 or absent: the agent the client called). */
+  depth?: number;
   /** Keep the client's request alive (progress) while a long provider request runs. */
   keepAlive?: () => void;
 }

@@ -26,6 +26,7 @@ import { ProtocolError } from '../errors.js';
 import { legacyClientSession, modernClientSession } from './client-session.js';
 import { EXAMPLE_META, exampleOf, onTape, withTapeMeta } from '../providers/recording/tape.js';
 import { PlainErrorServer } from './plain-errors.js';
+import type { StateSealer } from './request-state.js';
 
 /** `legacy`: a 2025-era connection or session (initialize first); `modern`: 2026-07-28 requests. */
 export type ServedEra = 'legacy' | 'modern';
@@ -35,6 +36,8 @@ export interface ServerDeps {
   log: Logger;
   /** The downstream MCP servers and their state (for /healthz); absent when the config declares none. */
   downstream?: () => McpServerStatus[] | undefined;
+  /** Seals and opens the state of 2026-07-28 round trips (a per-process secret when not given). */
+  states?: StateSealer;
 }
 
 export function listTools(config: Config): Tool[] {

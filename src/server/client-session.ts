@@ -2,7 +2,7 @@
 // related to the call (so it travels on the call's own response stream over HTTP). Modern era (2026-07-28): no such
 // channel exists; a request for the client becomes an `input_required` round trip, driven from server/build.
 import type { ClientCapabilities, CreateMessageResultWithTools, ServerContext } from '@modelcontextprotocol/server';
-import type { ClientSession } from '../providers/client-session.js';
+import { ClientInputRequired, type ClientSession } from '../providers/client-session.js';
 
 export function legacyClientSession(capabilities: ClientCapabilities | undefined, ctx: ServerContext): ClientSession {
   return {
@@ -18,12 +18,24 @@ export function legacyClientSession(capabilities: ClientCapabilities | undefined
   };
 }
 
-export function modernClientSession(capabilities: ClientCapabilities | undefined): ClientSession {
+/**
+ * A modern request's session: capabilities from its envelope; a sampling request stops the run with
+ * ClientInputRequired, unless this leg carries the client's answer to it (the first request of a resumed run).
+ */
+export function modernClientSession(
+  capabilities: ClientCapabilities | undefined,
+  answer?: { result: CreateMessageResultWithTools } | { missing: string },
+): ClientSession {
+  let pending = answer;
   return {
     era: 'modern',
     capabilities,
-    createMessage: async () => {
-      throw new Error('sampling in the 2026-07-28 era is not served yet');
+    createMessage: async (params, options) => {
+      const given = pending;
+      pending = undefined;
+      if (given === undefined) throw new ClientInputRequired({ method: 'sampling/createMessage', params }, options.timeoutMs);
+      if ('missing' in given) throw new Error(given.missing);
+      return given.result;
     },
     elicit: async () => {
       throw new Error('elicitation in the 2026-07-28 era is not served yet');

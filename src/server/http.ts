@@ -215,7 +215,7 @@ export async function startHttpServer(deps: ServerDeps, options: HttpOptions, lo
       `listening on ${options.host}, beyond this machine, without a token: anyone who can reach the port can call the tools (set --auth-token or AGENT_MCP_TOKEN)`,
     );
   }
-  noteStatelessLimits(deps.runner.current, options, log);
+  noteSamplingLimits(deps.runner.current, options, deps.states?.shared ?? false, log);
 
   let stopped: Promise<void> | undefined;
   const stop = () =>
@@ -333,14 +333,21 @@ function urlOf(address: AddressInfo, options: HttpOptions): string {
   return `http://${shown}:${address.port}${options.path}`;
 }
 
-/** Stateless endpoints never see an initialize, so nothing can reach the client outside a call's own answer. */
-function noteStatelessLimits(config: Config, options: HttpOptions, log: Logger): void {
-  if (!options.stateless) return;
+/** What sampling can and cannot do on this server, said once at start-up (only when a tool's chain samples). */
+function noteSamplingLimits(config: Config, options: HttpOptions, sharedSecret: boolean, log: Logger): void {
   const tools = [...config.tools.values()].filter((t) => t.models.some((m) => m.provider === 'sampling')).map((t) => t.name);
-  if (tools.length) {
+  if (!tools.length) return;
+  if (options.stateless) {
+    // Stateless 2025-era endpoints never see an initialize, so nothing can reach the client outside a call's answer.
     log.warn(
-      `stateless mode: sampling (the client's own model) needs a session, so it will not work; ` +
-        `tools ${tools.join(', ')} will use the next model of their chain, or fail if there is none`,
+      `stateless mode: 2025-era clients cannot be sampled (the client's own model needs a session); ` +
+        `tools ${tools.join(', ')} will use the next model of their chain for them, or fail if there is none`,
+    );
+  }
+  if (!sharedSecret) {
+    log.notice(
+      'no --state-secret: a 2026-07-28 client answering a sampling round trip must come back to this process ' +
+        '(give every replica the same AGENT_MCP_STATE_SECRET to let any of them resume it)',
     );
   }
 }

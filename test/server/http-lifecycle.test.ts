@@ -115,7 +115,11 @@ test('--stateless with a sampling model says at start-up what will not work', as
   try {
     assert.match(
       server.stderr(),
-      /agent-mcp warning: stateless mode: sampling \(the client's own model\) needs a session, so it will not work; tools a will use the next model of their chain, or fail if there is none\n/,
+      /agent-mcp warning: stateless mode: 2025-era clients cannot be sampled \(the client's own model needs a session\); tools a will use the next model of their chain for them, or fail if there is none\n/,
+    );
+    assert.match(
+      server.stderr(),
+      /agent-mcp notice: no --state-secret: a 2026-07-28 client answering a sampling round trip must come back to this process \(give every replica the same AGENT_MCP_STATE_SECRET to let any of them resume it\)\n/,
     );
     const c = await connect(server.url, {}, { sampling: {} });
     const result = (await c.client.callTool({ name: 'a', arguments: {} })) as CallToolResult;
