@@ -20,6 +20,14 @@ export interface ChainOptions {
   onSkip?: (message: string) => void;
   /** When the call must be over (epoch ms): a wait that would outlast it hands over to the next model instead. */
   deadline?: number;
+  /** Where a resumed run's chain stood when it suspended. */
+  resume?: ChainPosition;
+}
+
+/** How far down the chain a call has come, and why the models before it did not answer. */
+export interface ChainPosition {
+  index: number;
+  reasons: string[];
 }
 
 export class AllModelsFailedError extends Error {
@@ -45,7 +53,16 @@ export class ModelChain {
     private readonly registry: ProviderRegistry,
     private readonly ctx: CallContext,
     private readonly options: ChainOptions,
-  ) {}
+  ) {
+    if (options.resume) {
+      this.index = Math.min(Math.max(0, options.resume.index), models.length);
+      this.reasons.push(...options.resume.reasons);
+    }
+  }
+
+  get position(): ChainPosition {
+    return { index: this.index, reasons: [...this.reasons] };
+  }
 
   /** The model now answering (after fallbacks), for _meta and logs. */
   get current(): ModelConfig | undefined {

@@ -5,7 +5,7 @@ import type { ProviderRegistry } from '../providers/registry.js';
 import { nestsDeeperThan } from '../util/depth.js';
 import { compileValidator, type Validator } from '../util/json-schema.js';
 import type { Deadlines } from './deadlines.js';
-import { runAgent, type AgentOutcome, type RunContext } from './run.js';
+import { runAgent, RunSuspended, type AgentOutcome, type RunContext, type RunSnapshot } from './run.js';
 import type { Toolset, ToolsetResult, ToolsetTool } from './toolset.js';
 
 /** Deeper than any tool's arguments need. */
@@ -47,7 +47,7 @@ export class LocalAgents implements Toolset {
   }
 
   /** One agent call, with what the MCP layer reports besides the result (model, steps, usage). */
-  async run(name: string, rawArgs: unknown, ctx: RunContext): Promise<AgentOutcome> {
+  async run(name: string, rawArgs: unknown, ctx: RunContext, resume?: RunSnapshot): Promise<AgentOutcome> {
     const started = performance.now();
     const tool = this.config.tools.get(name);
     const empty = { inputTokens: 0, outputTokens: 0 };
@@ -70,14 +70,26 @@ export class LocalAgents implements Toolset {
     if (!valid.ok) {
       return { text: `Invalid arguments for tool ${name}: ${valid.errors.join('; ')}`, isError: true, steps: 0, usage: empty };
     }
-    ctx.log.debug('call started', { tool: name, depth: ctx.depth });
+    ctx.log.debug(resume ? 'call resumed' : 'call started', { tool: name, depth: ctx.depth });
     let outcome: AgentOutcome | undefined;
+    let suspended = false;
     try {
-      outcome = await runAgent(tool, args, ctx, this.deps);
+      outcome = await runAgent(tool, args, ctx, this.deps, resume);
       return outcome;
+    } catch (err) {
+      suspended = err instanceof RunSuspended;
+      throw err;
     } finally {
       const ms = Math.round(performance.now() - started);
-      const status = outcome ? (outcome.isError ? 'error' : 'ok') : ctx.signal.aborted ? 'cancelled' : 'failed';
+      const status = outcome
+        ? outcome.isError
+          ? 'error'
+          : 'ok'
+        : suspended
+          ? 'input_required'
+          : ctx.signal.aborted
+            ? 'cancelled'
+            : 'failed';
       const fields = {
         tool: name,
         model: outcome?.model,

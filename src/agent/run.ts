@@ -4,7 +4,8 @@ import type { ToolConfig } from '../config/types.js';
 import type { CallContext, GenerateRequest, GenerateResult, Message, Part, ToolCall, ToolSpec, Usage } from '../providers/types.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import { compileValidator, type Validator } from '../util/json-schema.js';
-import { ModelChain } from './chain.js';
+import { ModelChain, type ChainPosition } from './chain.js';
+import { ClientInputRequired } from '../providers/client-session.js';
 import type { Deadlines } from './deadlines.js';
 import type { ProgressReporter } from './progress.js';
 import { renderTemplate } from '../util/template.js';
@@ -20,6 +21,32 @@ export interface AgentOutcome {
   skipped?: string[];
   steps: number;
   usage: Required<Usage>;
+}
+
+/**
+ * Where a suspended run stands, at the model call it stopped at: enough to resume it on any process. Plain JSON
+ * (the server seals it into a 2026-07-28 requestState).
+ */
+export interface RunSnapshot {
+  messages: Message[];
+  /** Steps taken, the suspended one included. */
+  steps: number;
+  usage: Required<Usage>;
+  chain: ChainPosition;
+  outputRetries: number;
+  /** When the call's time is up (epoch ms): the client's time to answer counts, as a 2025-era request's does. */
+  deadline: number;
+}
+
+/** The run stopped to ask the client something (a 2026-07-28 round trip); resume it with the snapshot. */
+export class RunSuspended extends Error {
+  constructor(
+    readonly snapshot: RunSnapshot,
+    readonly input: ClientInputRequired,
+  ) {
+    super(input.message);
+    this.name = 'RunSuspended';
+  }
 }
 
 export interface RunContext extends CallContext {
@@ -64,13 +91,21 @@ function addUsage(total: Required<Usage>, usage: Usage): void {
   total.outputTokens += usage.outputTokens ?? 0;
 }
 
-export async function runAgent(tool: ToolConfig, args: Record<string, unknown>, ctx: RunContext, deps: AgentDeps): Promise<AgentOutcome> {
-  const usage = { inputTokens: 0, outputTokens: 0 };
-  let steps = 0;
+export async function runAgent(
+  tool: ToolConfig,
+  args: Record<string, unknown>,
+  ctx: RunContext,
+  deps: AgentDeps,
+  resume?: RunSnapshot,
+): Promise<AgentOutcome> {
+  const usage = resume ? { ...resume.usage } : { inputTokens: 0, outputTokens: 0 };
+  // A resumed run repeats the model call it stopped at: that step counts once.
+  let steps = resume ? resume.steps - 1 : 0;
+  const deadline = resume?.deadline ?? Date.now() + tool.timeoutMs;
   const limit = callSignal(
     ctx.signal,
     deps.deadlines,
-    tool.timeoutMs,
+    Math.max(1, deadline - Date.now()),
     () => new LimitError(`timeout: the call took longer than ${tool.timeoutMs / 1000}s (set timeout: on the tool)`),
   );
   const signal = limit.signal;
@@ -80,6 +115,7 @@ export async function runAgent(tool: ToolConfig, args: Record<string, unknown>, 
   const chain = new ModelChain(tool.models, deps.registry, runCtx, {
     tools: tool.tools.length > 0,
     deadline,
+    resume: resume?.chain,
     onEvent: (message) => {
       log.warn(message, { tool: tool.name });
       ctx.progress.step(message);
@@ -93,9 +129,11 @@ export async function runAgent(tool: ToolConfig, args: Record<string, unknown>, 
   };
   let tools = NO_TOOLS;
   let toolSpecs: ToolSpec[] | undefined;
-  const messages: Message[] = [{ role: 'user', content: [{ type: 'text', text: renderTemplate(tool.prompt, args) }] }];
+  const messages: Message[] = resume
+    ? resume.messages
+    : [{ role: 'user', content: [{ type: 'text', text: renderTemplate(tool.prompt, args) }] }];
   const system = tool.system ? renderTemplate(tool.system, args) : undefined;
-  let outputRetries = tool.outputRetries;
+  let outputRetries = resume?.outputRetries ?? tool.outputRetries;
   // A nested agent's steps share the client's progress stream: say whose they are.
   const who = ctx.depth > 0 ? `${tool.name}: ` : '';
   let announced: string | undefined;
@@ -194,6 +232,10 @@ export async function runAgent(tool: ToolConfig, args: Record<string, unknown>, 
     }
   } catch (err) {
     if (ctx.signal.aborted) throw ctx.signal.reason ?? err; // the client cancelled: it wants no result
+    if (err instanceof ClientInputRequired) {
+      // Stopped before the model call of this step: the snapshot resumes exactly there.
+      throw new RunSuspended({ messages, steps, usage, chain: chain.position, outputRetries, deadline }, err);
+    }
     if (limit.timedOut()) return finish(errorMessage(signal.reason), true);
     if (err instanceof LimitError || err instanceof ProviderError) return finish(errorMessage(err), true);
     if (err instanceof Error && err.name === 'AllModelsFailedError') return finish(err.message, true);

@@ -7,7 +7,7 @@ import { ConfigStore } from './config-store.js';
 import { Deadlines } from './deadlines.js';
 import { deliverable } from './deliverable.js';
 import { LocalAgents } from './local-agents.js';
-import type { AgentOutcome, RunContext } from './run.js';
+import type { AgentOutcome, RunContext, RunSnapshot } from './run.js';
 import type { Toolset } from './toolset.js';
 
 /** One config and the toolsets built for it. A call keeps the one it started on, nested calls included. */
@@ -65,9 +65,12 @@ export class Runtime {
     return this.store.onChange((next, previous) => listener(next.config, previous.config));
   }
 
-  /** A tool call from a client, on the config in force now: what it gets back is checked on its way out. */
-  async call(name: string, args: unknown, ctx: RunContext): Promise<AgentOutcome> {
-    return deliverable(await this.store.current.agents.run(name, args, ctx));
+  /**
+   * A tool call from a client, on the config in force now: what it gets back is checked on its way out. With
+   * `resume`, a run suspended by a 2026-07-28 round trip continues where it stopped (RunSuspended: it stopped again).
+   */
+  async call(name: string, args: unknown, ctx: RunContext, resume?: RunSnapshot): Promise<AgentOutcome> {
+    return deliverable(await this.store.current.agents.run(name, args, ctx, resume));
   }
 
   /** Release what the toolsets hold; idempotent. */

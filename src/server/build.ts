@@ -7,6 +7,10 @@ import {
   type Server,
   type CallToolResult,
   type ClientCapabilities,
+  type CreateMessageResultWithTools,
+  type InputRequiredResult,
+  inputRequired,
+  inputResponse,
   type GetPromptResult,
   type LoggingLevel,
   type Prompt,
@@ -17,7 +21,7 @@ import { ProgressReporter } from '../agent/progress.js';
 import { renderTemplate } from '../util/template.js';
 import type { Runtime } from '../agent/runtime.js';
 import type { McpServerStatus } from '../toolsets/mcp-connection.js';
-import type { AgentOutcome } from '../agent/run.js';
+import { RunSuspended, type AgentOutcome, type RunSnapshot } from '../agent/run.js';
 import type { Config } from '../config/types.js';
 import { levelRank, type Logger, type LogRecord, type LogSink } from '../log.js';
 import { complete } from './completions.js';
@@ -26,7 +30,7 @@ import { ProtocolError } from '../errors.js';
 import { legacyClientSession, modernClientSession } from './client-session.js';
 import { EXAMPLE_META, exampleOf, onTape, withTapeMeta } from '../providers/recording/tape.js';
 import { PlainErrorServer } from './plain-errors.js';
-import type { StateSealer } from './request-state.js';
+import { createStateSealer, RequestStateError, type StateSealer } from './request-state.js';
 
 /** `legacy`: a 2025-era connection or session (initialize first); `modern`: 2026-07-28 requests. */
 export type ServedEra = 'legacy' | 'modern';
@@ -80,6 +84,59 @@ export function toCallToolResult(outcome: AgentOutcome): CallToolResult {
   };
 }
 
+/** What a suspended call's requestState holds. */
+interface RoundTrip {
+  tool: string;
+  /** The key of the input request the client must answer. */
+  key: string;
+  run: RunSnapshot;
+}
+
+let ownStates: StateSealer | undefined;
+/** Without a configured secret (in-process servers, tests): one made for this process. */
+function processStates(): StateSealer {
+  return (ownStates ??= createStateSealer(undefined));
+}
+
+/** The answer to a suspended run's question, as input_required: the sampling request and the sealed run. */
+function askClient(states: StateSealer, tool: string, suspended: RunSuspended): InputRequiredResult {
+  const key = `sample-${suspended.snapshot.steps}`;
+  // The state lives as long as the client may take to answer, and never past the call's own deadline.
+  const ttl = Math.max(1, Math.min(suspended.input.timeoutMs, suspended.snapshot.deadline - Date.now()));
+  const state: RoundTrip = { tool, key, run: suspended.snapshot };
+  return inputRequired({
+    inputRequests: { [key]: inputRequired.createMessage(suspended.input.request.params) },
+    requestState: states.seal(state, ttl),
+  });
+}
+
+/** A retried call's state, checked (signature, expiry, tool), and the client's answer to the question it asked. */
+function openRoundTrip(
+  states: StateSealer,
+  tool: string,
+  ctx: ServerContext,
+): { run: RunSnapshot; answer: { result: CreateMessageResultWithTools } | { missing: string } } | undefined {
+  const raw = ctx.mcpReq.requestState<unknown>();
+  if (raw === undefined) return undefined;
+  if (typeof raw !== 'string') throw new ProtocolError(ProtocolErrorCode.InvalidParams, 'requestState: not a state this server issued');
+  let state: RoundTrip;
+  try {
+    state = states.open<RoundTrip>(raw);
+  } catch (err) {
+    if (err instanceof RequestStateError) throw new ProtocolError(ProtocolErrorCode.InvalidParams, err.message);
+    throw err;
+  }
+  if (state.tool !== tool) {
+    throw new ProtocolError(ProtocolErrorCode.InvalidParams, `requestState: issued for tool ${state.tool}, not ${tool}`);
+  }
+  const view = inputResponse(ctx.mcpReq.inputResponses, state.key);
+  const answer =
+    view.kind === 'sampling'
+      ? { result: view.result as CreateMessageResultWithTools }
+      : { missing: `the client retried without the sampling result the run asked for (input "${state.key}")` };
+  return { run: state.run, answer };
+}
+
 /** What a modern request says about its client: capabilities and log level travel in every request's `_meta`. */
 function envelopeOf(ctx: ServerContext): Record<string, unknown> {
   return (ctx.mcpReq.envelope ?? {}) as Record<string, unknown>;
@@ -91,6 +148,7 @@ function envelopeOf(ctx: ServerContext): Record<string, unknown> {
  */
 export function buildServer(deps: ServerDeps, era: ServedEra = 'legacy', options: { listChanged?: boolean } = {}): Server {
   const config = deps.runner.current;
+  const states = deps.states ?? processStates();
   const server = new PlainErrorServer(
     { name: config.server.name, version: config.server.version },
     {
@@ -127,9 +185,11 @@ export function buildServer(deps: ServerDeps, era: ServedEra = 'legacy', options
       write: ({ level, msg, fields }: LogRecord) =>
         void notify({ method: 'notifications/message', params: { level, logger: 'agent-mcp', data: { msg, ...fields } } }).catch(() => {}),
     };
+    // A retried modern call carries the state of the run it resumes, and the client's answer to its question.
+    const resumed = era === 'modern' ? openRoundTrip(states, name, ctx) : undefined;
     const session =
       era === 'modern'
-        ? modernClientSession(envelopeOf(ctx)[CLIENT_CAPABILITIES_META_KEY] as ClientCapabilities | undefined)
+        ? modernClientSession(envelopeOf(ctx)[CLIENT_CAPABILITIES_META_KEY] as ClientCapabilities | undefined, resumed?.answer)
         : legacyClientSession(server.getClientCapabilities(), ctx);
     // `agent-mcp test` names the example it runs: its provider exchanges (and the sampling requests it causes, which
     // the test client answers) are recorded or replayed as that example's.
@@ -142,17 +202,19 @@ export function buildServer(deps: ServerDeps, era: ServedEra = 'legacy', options
         }
       : session;
     const call = () =>
-      deps.runner.call(name, request.params.arguments ?? {}, {
-        signal: ctx.mcpReq.signal,
-        log: deps.log.child({}, mirror),
-        client,
-        progress,
-        depth: 0,
-      });
+      deps.runner.call(
+        name,
+        request.params.arguments ?? {},
+        { signal: ctx.mcpReq.signal, log: deps.log.child({}, mirror), client, progress, depth: 0 },
+        resumed?.run,
+      );
     try {
       if (!example) return toCallToolResult(await call());
       const { value, tape } = await onTape(example, call);
       return withTapeMeta(toCallToolResult(value), tape);
+    } catch (err) {
+      if (!(err instanceof RunSuspended)) throw err;
+      return askClient(states, name, err);
     } finally {
       progress.close();
     }

@@ -71,7 +71,7 @@ export function createStateSealer(secret: string | undefined, now: () => number 
       if (!(late < 0)) {
         throw new RequestStateError(
           'expired',
-          `requestState: expired ${Math.ceil(late / 1000)}s ago (the client must answer within the sampling model's timeout)`,
+          `requestState: expired ${Math.ceil(late / 1000)}s ago (the client must answer within the sampling model's timeout and the tool's)`,
         );
       }
       return decoded.p;

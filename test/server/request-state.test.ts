@@ -25,12 +25,12 @@ test('a sealed state opens, with the same secret, until it expires', () => {
   now += 1;
   assert.throws(
     () => sealer.open(state),
-    refused('expired', "requestState: expired 0s ago (the client must answer within the sampling model's timeout)"),
+    refused('expired', "requestState: expired 0s ago (the client must answer within the sampling model's timeout and the tool's)"),
   );
   now += 12_345;
   assert.throws(
     () => sealer.open(state),
-    refused('expired', "requestState: expired 13s ago (the client must answer within the sampling model's timeout)"),
+    refused('expired', "requestState: expired 13s ago (the client must answer within the sampling model's timeout and the tool's)"),
   );
 });
 
