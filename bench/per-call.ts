@@ -1,11 +1,12 @@
 // Per-call overhead: sequential tools/call over stdio, every call answered at once by a fake OpenAI server;
-// agent-mcp (openai provider) against a bare-SDK server calling the openai SDK directly. Calls alternate
-// between the two (ABBA) so both see the same machine load. One run of CALLS calls each. Server CPU per call
-// (from /proc, on Linux) is printed too: on a shared machine it is steadier than latency.
+// agent-mcp (openai provider) against a bare SDK v2 server calling the openai SDK directly, in each protocol era
+// (the SDK v2 client pinned to 2025 or 2026-07-28). Calls alternate between the two (ABBA) so both see the same
+// machine load. One run of CALLS calls each per era. Server CPU per call (from /proc, on Linux) is printed too: on
+// a shared machine it is steadier than latency.
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { Client } from '@modelcontextprotocol/client';
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { FakeOpenAI } from '../test/fakes/openai-server.ts';
 import { writeConfig } from '../test/helpers/cli.ts';
 import { fmt, percentile } from './stats.ts';
@@ -19,8 +20,10 @@ interface Server {
   pid: number | null;
 }
 
-async function connect(args: string[], env: Record<string, string>): Promise<Server> {
-  const client = new Client({ name: 'bench', version: '1' });
+type Era = '2025' | '2026-07-28';
+
+async function connect(era: Era, args: string[], env: Record<string, string>): Promise<Server> {
+  const client = new Client({ name: 'bench', version: '1' }, { versionNegotiation: { mode: era === '2025' ? 'legacy' : { pin: era } } });
   const base: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !/API_KEY/.test(k)) base[k] = v;
   const transport = new StdioClientTransport({ command: process.execPath, args, env: { ...base, ...env }, stderr: 'ignore' });
@@ -47,6 +50,10 @@ async function timeCall(client: Client, i: number): Promise<number> {
 }
 
 export async function run(): Promise<void> {
+  for (const era of ['2025', '2026-07-28'] as const) await runEra(era);
+}
+
+async function runEra(era: Era): Promise<void> {
   const fake = await new FakeOpenAI().start();
   fake.fallback = { text: 'A sock, a clock, a rock.', usage: { input: 12, output: 8 } };
   const file = writeConfig(`
@@ -59,8 +66,8 @@ tools:
     input: { theme: { type: string, description: What the poem is about } }
     model: gpt
 `);
-  const ours = await connect([join(ROOT, 'bin/agent-mcp.js'), 'serve', file], { OPENAI_API_KEY: 'sk-bench-000000' });
-  const bare = await connect([join(ROOT, 'bench/baseline/bare-openai-server.mjs')], {
+  const ours = await connect(era, [join(ROOT, 'bin/agent-mcp.js'), 'serve', file], { OPENAI_API_KEY: 'sk-bench-000000' });
+  const bare = await connect(era, [join(ROOT, 'bench/baseline/bare-v2-openai-server.mjs')], {
     BASE_URL: fake.url,
     OPENAI_API_KEY: 'sk-bench-000000',
   });
@@ -85,14 +92,14 @@ tools:
     const cpu = [(cpuMs(ours.pid) - cpu0[0]!) / CALLS, (cpuMs(bare.pid) - cpu0[1]!) / CALLS];
     const ratio = percentile(a, 50) / percentile(b, 50);
     const us = (ms: number) => (Number.isNaN(ms) ? 'n/a' : `${Math.round(ms * 1000)} us`);
-    console.log(`calls: ${CALLS} each (after ${WARMUP} warm-up calls), alternating, fake OpenAI answering at once`);
+    console.log(`[${era}] calls: ${CALLS} each (after ${WARMUP} warm-up calls), alternating, fake OpenAI answering at once`);
     console.log(
-      `agent-mcp (openai provider)    p50 ${fmt(percentile(a, 50))}  p99 ${fmt(percentile(a, 99))}  server CPU/call ${us(cpu[0]!)}`,
+      `[${era}] agent-mcp (openai provider)    p50 ${fmt(percentile(a, 50))}  p99 ${fmt(percentile(a, 99))}  server CPU/call ${us(cpu[0]!)}`,
     );
     console.log(
-      `bare SDK + openai SDK          p50 ${fmt(percentile(b, 50))}  p99 ${fmt(percentile(b, 99))}  server CPU/call ${us(cpu[1]!)}`,
+      `[${era}] bare SDK v2 + openai SDK       p50 ${fmt(percentile(b, 50))}  p99 ${fmt(percentile(b, 99))}  server CPU/call ${us(cpu[1]!)}`,
     );
-    console.log(`p50 ratio ${ratio.toFixed(3)} (target <= 1.05) ${ratio <= 1.05 ? 'OK' : 'OVER TARGET'}`);
+    console.log(`[${era}] p50 ratio ${ratio.toFixed(3)} (target <= 1.05) ${ratio <= 1.05 ? 'OK' : 'OVER TARGET'}`);
   } finally {
     await ours.client.close();
     await bare.client.close();
