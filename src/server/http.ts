@@ -139,11 +139,13 @@ export async function startHttpServer(deps: ServerDeps, options: HttpOptions, lo
     }
 
     if (method === 'POST' && classify(req, body) === 'modern') {
-      modernInflight++;
+      // A subscriptions/listen stream stays open for the client's lifetime: it is no call in flight.
+      const counted = (body as { method?: unknown } | null)?.method !== 'subscriptions/listen';
+      if (counted) modernInflight++;
       try {
         return await serveModern(req, res, body);
       } finally {
-        modernInflight--;
+        if (counted) modernInflight--;
       }
     }
     if (options.stateless) return serveStateless(req, res, body);
