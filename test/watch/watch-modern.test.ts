@@ -41,7 +41,10 @@ async function watchScenario(file: string, transport: Transport): Promise<void> 
   await client.connect(transport);
   try {
     assert.equal(client.getNegotiatedProtocolVersion(), '2026-07-28');
-    assert.deepEqual((await client.listTools()).tools.map((t) => t.name), ['poet']);
+    assert.deepEqual(
+      (await client.listTools()).tools.map((t) => t.name),
+      ['poet'],
+    );
     await new Promise((r) => setTimeout(r, 200)); // the subscription opens after connect
     writeFileSync(file, V2);
     await until(() => seen.length > 0, 'tools/list_changed');
