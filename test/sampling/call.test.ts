@@ -114,3 +114,51 @@ tools:
   assert.equal(smoke.stdout.trim().split('\n').at(-1), '1 passed, 0 failed');
   assert.equal(smoke.code, 0);
 });
+
+test('call and test speak the 2026-07-28 era with --protocol: sampling (with tools) runs as input_required round trips', async () => {
+  const run = await runCli([
+    '--log-level',
+    'info',
+    'call',
+    'helper',
+    'theme=foxes',
+    '-c',
+    file,
+    '--sampling-model',
+    'tooler',
+    '--protocol',
+    '2026-07-28',
+    '-o',
+    'json',
+  ]);
+  assert.equal(run.code, 0, run.stderr);
+  const result = JSON.parse(run.stdout);
+  assert.deepEqual(result.content, [{ type: 'text', text: 'A fox in a box.' }]);
+  assert.equal(result._meta['agent-mcp'].steps, 2);
+  // The server's log: two legs stopped to ask the client's model, the third answered.
+  assert.deepEqual(
+    [...run.stderr.matchAll(/call tool=helper .*status=(\w+)/g)].map((m) => m[1]),
+    ['input_required', 'input_required', 'ok'],
+  );
+  const poet = await runCli(['call', 'poet', 'theme=socks', '-c', file, '--sampling-model', 'scripted', '--protocol', 'auto']);
+  assert.equal(poet.stdout, 'Socks for a fox.\n');
+  assert.equal(poet.code, 0, poet.stderr);
+  const typed = writeConfig(`
+tools:
+  poet:
+    prompt: write a poem about {{theme}}
+    input: { theme: { type: string } }
+    model: sampling
+    examples:
+      - input: { theme: socks }
+        expect: { contains: socks }
+`);
+  for (const protocol of ['2025', '2026-07-28']) {
+    const smoke = await runCli(['test', typed, '--sampling-model', 'test', '--protocol', protocol]);
+    assert.equal(smoke.stdout.trim().split('\n').at(-1), '1 passed, 0 failed', smoke.stderr);
+    assert.equal(smoke.code, 0);
+  }
+  const bad = await runCli(['call', 'poet', '-c', file, '--protocol', '2024']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /option '--protocol <version>' argument '2024' is invalid\. Allowed choices are 2025, 2026-07-28, auto\./);
+});
