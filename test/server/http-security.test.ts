@@ -57,7 +57,7 @@ describe('Origin and Host', () => {
     });
     assert.equal(preflight.status, 204);
     assert.equal(preflight.headers.get('access-control-allow-origin'), 'https://app.example.com');
-    assert.match(preflight.headers.get('access-control-allow-headers') ?? '', /Mcp-Session-Id/);
+    assert.match(preflight.headers.get('access-control-allow-headers') ?? '', /Mcp-Session-Id, Mcp-Protocol-Version, Mcp-Method, Mcp-Name/);
   });
 
   test('a Host that is not this server is refused (DNS rebinding)', async () => {
