@@ -87,10 +87,7 @@ export async function runCli(argv: string[]): Promise<number> {
       ).env('AGENT_MCP_STATE_SECRET'),
     );
   addHttpOptions(serve).action(
-    async (
-      file: string,
-      opts: { watch?: boolean; model?: string; replay?: string; recordExchanges?: boolean; stateSecret?: string },
-    ) => {
+    async (file: string, opts: { watch?: boolean; model?: string; replay?: string; recordExchanges?: boolean; stateSecret?: string }) => {
       const { serveCommand } = await import('./commands/serve.js');
       code = await serveCommand({
         ...globals(),
