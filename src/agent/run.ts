@@ -109,7 +109,6 @@ export async function runAgent(
     () => new LimitError(`timeout: the call took longer than ${tool.timeoutMs / 1000}s (set timeout: on the tool)`),
   );
   const signal = limit.signal;
-  const deadline = Date.now() + tool.timeoutMs;
   const runCtx: RunContext = { ...ctx, signal, agent: tool.name, deadline };
   const log = ctx.log;
   const chain = new ModelChain(tool.models, deps.registry, runCtx, {
