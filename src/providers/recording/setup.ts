@@ -1,4 +1,5 @@
 // Recording and replay as the commands switch them on: the fetch for the provider registry, and keyless models.
+import { descriptorOf } from '../../config/providers/index.js';
 import type { Config, ModelConfig } from '../../config/types.js';
 import type { ProviderOptions } from '../types.js';
 import { recordingFetch } from './fetch.js';
@@ -26,6 +27,6 @@ export function allowKeyless(config: Config): Config {
 }
 
 export function standIn(model: ModelConfig): ModelConfig {
-  if ((model.provider === 'openai' || model.provider === 'anthropic') && !model.apiKey) model.apiKey = 'replay-needs-no-key';
+  if (descriptorOf(model.provider).keyEnv && !model.apiKey) model.apiKey = 'replay-needs-no-key';
   return model;
 }
