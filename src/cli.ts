@@ -1,6 +1,6 @@
 // Commander definitions only: flags -> typed options -> a command function (loaded on demand).
 import { Argument, Command, InvalidArgumentError, Option } from 'commander';
-import { parseLogLevel, LOG_LEVELS, type LogFormat, type LogLevel } from './log.js';
+import { jsonLine, jsonLogsRequested, parseLogLevel, LOG_LEVELS, type LogFormat, type LogLevel } from './log.js';
 import { parseDuration } from './util/duration.js';
 import type { GlobalOptions } from './commands/context.js';
 import type { ClientName } from './install/clients.js';
@@ -63,7 +63,10 @@ export async function runCli(argv: string[]): Promise<number> {
     .addOption(new Option('--log-format <format>', 'log lines as readable text or JSON').choices(['text', 'json']).default('text'))
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+    .configureOutput({
+      // Usage mistakes are diagnostics too: JSON lines with --log-format json (help and version stay text on stdout).
+      writeErr: (s) => process.stderr.write(jsonLogsRequested(argv) ? jsonLine('error', s.trim()) : s),
+    });
 
   const globals = (): GlobalOptions => {
     const o = program.opts<{ logLevel: LogLevel; logFormat: LogFormat }>();
@@ -103,6 +106,26 @@ export async function runCli(argv: string[]): Promise<number> {
   );
 
   program
+    .command('dev')
+    .description('serve FILE, reloaded on save, and try it in this terminal: list, call with key=value (Tab completes), see who answered')
+    .argument('[file]', 'the agents file', 'agents.yaml')
+    .option('--model <model>', 'run every tool on this model: a name from models:, provider:model-id, sampling or test')
+    .option(
+      '--sampling-model <model>',
+      'act as a client that can sample, answering with this model; without it, sampling in a chain is skipped',
+    )
+    .action(async (file: string, opts: { model?: string; samplingModel?: string }) => {
+      const { devCommand } = await import('./commands/dev.js');
+      code = await devCommand({
+        ...globals(),
+        file,
+        model: opts.model,
+        samplingModel: opts.samplingModel,
+        logLevelGiven: program.getOptionValueSource('logLevel') === 'cli',
+      });
+    });
+
+  program
     .command('validate')
     .description('check FILE and print "ok: N tools, M prompts, K models", or every problem as FILE:LINE:COL: message')
     .argument('[file]', 'the agents file', 'agents.yaml')
@@ -119,6 +142,8 @@ export async function runCli(argv: string[]): Promise<number> {
     .argument('[args...]', "arguments as key=value (typed by the tool's input schema)")
     .option('-c, --config <file>', 'the agents file to serve', 'agents.yaml')
     .option('--json <object>', 'arguments as a JSON object (key=value words are merged over it)')
+    .option('--model <model>', 'run every tool on this model: a name from models:, provider:model-id, sampling or test')
+    .option('--prompt <name>', 'render this prompt with the key=value words (instead of calling a tool)')
     .addOption(new Option('-o, --output <format>', 'print the text, or the whole result as JSON').choices(['text', 'json']).default('text'))
     .addOption(
       new Option('--timeout <duration>', 'give up after this long (progress keeps it alive)').argParser(duration).default(600_000, '10m'),
@@ -149,6 +174,8 @@ export async function runCli(argv: string[]): Promise<number> {
           timeout: number;
           samplingModel?: string;
           protocol: ProtocolChoice;
+          model?: string;
+          prompt?: string;
           url?: string;
           header?: string[];
         },
@@ -166,6 +193,8 @@ export async function runCli(argv: string[]): Promise<number> {
           logLevelGiven: program.getOptionValueSource('logLevel') === 'cli',
           samplingModel: opts.samplingModel,
           protocol: opts.protocol,
+          model: opts.model,
+          prompt: opts.prompt,
           url: opts.url,
           headers: opts.header,
           configGiven: cmd.getOptionValueSource('config') === 'cli',

@@ -24,6 +24,16 @@ export function levelRank(level: LogLevel): number {
   return RANK[level];
 }
 
+/** `--log-format json` anywhere on the command line: for what is printed before (or without) the parsed options. */
+export function jsonLogsRequested(argv: readonly string[]): boolean {
+  return argv.some((a, i) => a === '--log-format=json' || (a === '--log-format' && argv[i + 1] === 'json'));
+}
+
+/** One JSON log line, as the Logger writes them (for diagnostics printed outside a Logger). */
+export function jsonLine(level: LogLevel, msg: string, fields: LogFields = {}): string {
+  return `${redact(JSON.stringify({ time: new Date().toISOString(), level, msg, ...fields }))}\n`;
+}
+
 export function parseLogLevel(value: string): LogLevel | undefined {
   const v = value === 'warn' ? 'warning' : value;
   return (LOG_LEVELS as readonly string[]).includes(v) ? (v as LogLevel) : undefined;

@@ -1,10 +1,19 @@
 // The one top-level catch: user errors -> message + exit code; bugs -> stack trace, exit 1.
 import { CommanderError } from 'commander';
-import { AgentMcpError } from './errors.js';
+import { AgentMcpError, ConfigError } from './errors.js';
+import { jsonLine, jsonLogsRequested } from './log.js';
 import { redact } from './util/redact.js';
 import { runCli } from './cli.js';
 
+/** With --log-format json a failure is JSON lines too: one per located problem of a config file. */
+function errorJson(err: AgentMcpError): string {
+  if (err instanceof ConfigError)
+    return err.issues.map((i) => jsonLine('error', i.message, { file: i.file, line: i.line, col: i.col })).join('');
+  return jsonLine('error', err.message);
+}
+
 async function main(): Promise<void> {
+  const json = jsonLogsRequested(process.argv.slice(2));
   let code: number;
   try {
     code = await runCli(process.argv.slice(2));
@@ -13,11 +22,14 @@ async function main(): Promise<void> {
       // help and version exit 0; every other commander complaint is bad usage (it already printed why).
       code = err.exitCode === 0 ? 0 : 2;
     } else if (err instanceof AgentMcpError) {
-      process.stderr.write(`${redact(err.message)}\n`);
+      process.stderr.write(json ? errorJson(err) : `${redact(err.message)}\n`);
       code = err.exitCode;
     } else {
+      const stack = redact(err instanceof Error ? (err.stack ?? err.message) : String(err));
       process.stderr.write(
-        `agent-mcp: internal error (please report it):\n${redact(err instanceof Error ? (err.stack ?? err.message) : String(err))}\n`,
+        json
+          ? jsonLine('critical', 'internal error (please report it)', { stack })
+          : `agent-mcp: internal error (please report it):\n${stack}\n`,
       );
       code = 1;
     }

@@ -46,6 +46,8 @@ export function backoffDelay(attempt: number, retryAfterMs?: number, random = Ma
 export class ModelChain {
   private index = 0;
   private readonly reasons: string[] = [];
+  /** The same, without the advice an unavailable model's reason carries (it matters only when nothing answered). */
+  private readonly facts: string[] = [];
   private provider: Provider | undefined;
 
   constructor(
@@ -71,7 +73,7 @@ export class ModelChain {
 
   /** Why each model before the current one did not answer ("fast: ANTHROPIC_API_KEY is not set"), in order. */
   get skipped(): string[] {
-    return [...this.reasons];
+    return [...this.facts];
   }
 
   async generate(req: GenerateRequest): Promise<GenerateResult> {
@@ -81,6 +83,7 @@ export class ModelChain {
       const why = this.provider.available(this.ctx, { tools: this.options.tools });
       if (why) {
         this.reasons.push(`${model.name}: ${why}`);
+        this.facts.push(`${model.name}: ${why.split('; ')[0]}`);
         const next = this.models[this.index + 1];
         this.options.onSkip?.(`${model.name} skipped (${why})${next ? `; trying ${next.name}` : ''}`);
         continue;
@@ -93,6 +96,7 @@ export class ModelChain {
           if (req.signal.aborted) throw req.signal.reason ?? err;
           if (err instanceof ModelUnavailableError) {
             this.reasons.push(`${model.name}: ${err.reason}`);
+            this.facts.push(`${model.name}: ${err.reason}`);
             break;
           }
           if (!(err instanceof ProviderError)) throw err;
@@ -100,11 +104,14 @@ export class ModelChain {
           if (!err.retryable) throw new ProviderError(`${model.name}: ${err.message}`, false, err.options);
           if (attempt >= retries) {
             this.reasons.push(`${model.name}: ${err.message}`);
+            this.facts.push(`${model.name}: ${err.message}`);
             break;
           }
           const delay = backoffDelay(attempt, err.options.retryAfterMs);
           if (this.options.deadline !== undefined && Date.now() + delay >= this.options.deadline) {
-            this.reasons.push(`${model.name}: ${err.message} (a retry in ${Math.ceil(delay / 1000)}s would outlast the call)`);
+            const why = `${model.name}: ${err.message} (a retry in ${Math.ceil(delay / 1000)}s would outlast the call)`;
+            this.reasons.push(why);
+            this.facts.push(why);
             break;
           }
           this.options.onEvent?.(`${model.name}: ${errorMessage(err)}; retry ${attempt + 1}/${retries} in ${delay} ms`);

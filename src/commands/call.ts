@@ -1,9 +1,18 @@
 // `agent-mcp call`: an MCP client in a shell. Spawns `serve` for the file, calls one tool, prints the result.
-import { ProtocolError, SdkError, SdkErrorCode, type CallToolResult, type Tool } from '@modelcontextprotocol/client';
+import {
+  ProtocolError,
+  SdkError,
+  SdkErrorCode,
+  type CallToolResult,
+  type Client,
+  type GetPromptResult,
+  type Tool,
+} from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { loadConfigFile } from '../config/load.js';
+import { resolveModelFlag } from '../config/model-override.js';
 import { AgentMcpError } from '../errors.js';
-import { createLogger, type GlobalOptions } from './context.js';
+import { createLogger, diagnostic, type GlobalOptions } from './context.js';
 import { answerSampling, resolveSamplingModel } from './sampling-handler.js';
 import { describeArguments, parseCallArgs } from './call-args.js';
 import { suggestion } from '../util/did-you-mean.js';
@@ -25,6 +34,10 @@ export interface CallOptions extends GlobalOptions {
   /** --url: a running Streamable HTTP server to call instead of spawning `serve` (with --header lines). */
   url?: string;
   headers?: string[];
+  /** --model: run every tool of the served file on this model (as `serve --model`). */
+  model?: string;
+  /** --prompt NAME: render this prompt with the key=value words instead of calling a tool. */
+  prompt?: string;
   /** -c was given: with --url the file is only read when asked for (for --sampling-model names). */
   configGiven?: boolean;
   /** --protocol: the era to speak (default: 2025). */
@@ -36,6 +49,8 @@ export async function callCommand(options: CallOptions): Promise<number> {
   if (options.headers?.length && !options.url) throw new AgentMcpError('call: --header only applies with --url', 2);
   const config = options.url && !options.configGiven ? undefined : loadConfigFile(options.config);
   const samplingModel = options.samplingModel ? resolveSamplingModel(options.samplingModel, config) : undefined;
+  if (options.model && options.url) throw new AgentMcpError('call: --model applies to the file it serves, not with --url', 2);
+  if (options.model && config) resolveModelFlag(config, options.model);
   const transport = options.url
     ? httpClientTransport(options.url, options.headers ?? [])
     : new StdioClientTransport({
@@ -48,6 +63,7 @@ export async function callCommand(options: CallOptions): Promise<number> {
           options.logLevelGiven ? options.logLevel : 'error',
           '--log-format',
           options.logFormat,
+          ...(options.model ? ['--model', options.model] : []),
         ],
         stderr: 'inherit',
         env: process.env as Record<string, string>,
@@ -60,6 +76,7 @@ export async function callCommand(options: CallOptions): Promise<number> {
     await client.connect(transport).catch((err: unknown) => {
       throw options.url ? connectError(err, options.url) : err;
     });
+    if (options.prompt !== undefined) return await renderPrompt(client, options);
     const { tools } = await client.listTools();
     if (!options.tool) return listTools(tools);
     const tool = tools.find((t) => t.name === options.tool);
@@ -91,8 +108,9 @@ export async function callCommand(options: CallOptions): Promise<number> {
     } finally {
       status.clear();
     }
-    const who = result.isError ? undefined : answeredBy(answerFacts(result));
-    if (who) process.stderr.write(`${who}\n`);
+    const facts = answerFacts(result);
+    const who = result.isError ? undefined : answeredBy(facts);
+    if (who) diagnostic(options, 'info', who, { model: facts?.model, skipped: facts?.skipped });
     return printResult(result, options.output);
   } finally {
     // Over HTTP, end the session too: the server would otherwise hold it until its idle timeout.
@@ -131,6 +149,43 @@ function progressLine(): { show(message: string | undefined): void; clear(): voi
       if (shown) process.stderr.write('\r\x1b[2K');
     },
   };
+}
+
+/** `call --prompt NAME key=value`: the prompt's messages, as a client would get them from prompts/get. */
+async function renderPrompt(client: Client, options: CallOptions): Promise<number> {
+  const { prompts } = await client.listPrompts();
+  const prompt = prompts.find((p) => p.name === options.prompt);
+  if (!prompt) {
+    const names = prompts.map((p) => p.name);
+    throw new AgentMcpError(
+      `no prompt "${options.prompt}"${suggestion(options.prompt!, names)}; prompts: ${names.join(', ') || '(none)'}`,
+      2,
+    );
+  }
+  const args: Record<string, string> = {};
+  for (const word of [options.tool, ...options.args].filter((w): w is string => w !== undefined)) {
+    const eq = word.indexOf('=');
+    const key = word.slice(0, Math.max(eq, 0));
+    if (eq <= 0) throw new AgentMcpError(`expected key=value, got "${word}"`, 2);
+    const declared = (prompt.arguments ?? []).map((a) => a.name);
+    if (!declared.includes(key))
+      throw new AgentMcpError(
+        `prompt ${prompt.name} has no argument "${key}"${suggestion(key, declared)}; arguments: ${declared.join(', ') || '(none)'}`,
+        2,
+      );
+    args[key] = word.slice(eq + 1);
+  }
+  let result: GetPromptResult;
+  try {
+    result = await client.getPrompt({ name: prompt.name, arguments: args });
+  } catch (err) {
+    throw err instanceof ProtocolError ? new AgentMcpError(err.message, 2) : err;
+  }
+  if (options.output === 'json') process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  else
+    for (const m of result.messages)
+      process.stdout.write(`${m.role}: ${m.content.type === 'text' ? m.content.text : `[${m.content.type}]`}\n`);
+  return 0;
 }
 
 function listTools(tools: Tool[]): number {

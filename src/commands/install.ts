@@ -13,7 +13,7 @@ import { mergeServer, readJsonConfig, writeJsonConfig } from '../install/json-co
 import { binPath, commandLine, isNpxCache, isPublishedCopy, launchFor, type Launch } from '../install/launch.js';
 import { workspaceRelative } from '../install/workspace-paths.js';
 import { testOnlyTools } from '../install/test-only.js';
-import type { GlobalOptions } from './context.js';
+import { diagnostic, type GlobalOptions } from './context.js';
 
 declare const AGENT_MCP_VERSION: string;
 const VERSION = typeof AGENT_MCP_VERSION === 'string' ? AGENT_MCP_VERSION : '0.0.0-dev';
@@ -38,7 +38,7 @@ export function installCommand(options: InstallOptions): number {
   const { config, vars } = loadForInstall(file);
   const name = options.name ?? config.server.name;
   // With --print, stdout carries only the result (JSON or the command), so it can be piped; notes go to stderr.
-  const note: Say = (line) => process.stderr.write(`${line}\n`);
+  const note: Say = (line) => diagnostic(options, line.startsWith('warning: ') ? 'warning' : 'notice', line);
   const say: Say = options.print ? note : (line) => process.stdout.write(`${line}\n`);
   const npx = options.npx ?? isPublishedCopy(binPath(), VERSION);
   if (options.npx === undefined && !npx) {

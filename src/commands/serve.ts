@@ -73,6 +73,8 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
       );
     } else {
       const { serveStdio } = await import('../server/stdio.js');
+      // Started by hand in a terminal, a stdio server would otherwise sit silent: say what it is waiting for.
+      if (process.stdin.isTTY) log.notice(waitingLine(config, options.file));
       await serveStdio({ runner, log, states }, log);
     }
   } finally {
@@ -82,6 +84,11 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
     await mcp.close();
   }
   return 0;
+}
+
+export function waitingLine(config: Config, file: string): string {
+  const n = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
+  return `serving ${n(config.tools.size, 'tool')} and ${n(config.prompts.size, 'prompt')} of ${file} on stdio, waiting for an MCP client (Ctrl+C stops; agent-mcp dev ${file} tries it here)`;
 }
 
 /** With --log-format json every stderr line is JSON, a bad file included; text keeps the plain message. */

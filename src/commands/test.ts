@@ -7,7 +7,7 @@ import { createClient, type ProtocolChoice } from './mcp-client.js';
 import { loadConfigFile } from '../config/load.js';
 import { resolveModelFlag } from '../config/model-override.js';
 import { answerSampling, resolveSamplingModel } from './sampling-handler.js';
-import { createLogger } from './context.js';
+import { createLogger, diagnostic } from './context.js';
 import { AgentMcpError, errorMessage } from '../errors.js';
 import { toJUnitXml } from '../testing/junit.js';
 import { Reporter, type ReportStream } from '../testing/reporter.js';
@@ -107,7 +107,7 @@ export async function testCommand(options: TestOptions): Promise<number> {
       },
     });
     if (server.exited() && !options.logLevelGiven) process.stderr.write(`the server stopped during the run${server.stderrTail()}\n`);
-    for (const line of answerLines(outcomes)) process.stderr.write(`${line}\n`);
+    for (const line of answerLines(outcomes)) diagnostic(options, 'info', line);
     reporter.summary(outcomes, performance.now() - startedMs);
     if (stoppedAtCost !== undefined)
       process.stderr.write(`stopped: the run cost ${formatCost(stoppedAtCost)}, past --max-cost ${formatCost(options.maxCost!)}\n`);

@@ -1,10 +1,16 @@
 import { loadConfigFile } from '../config/load.js';
-import { formatIssue } from '../errors.js';
-import { createLogger, type GlobalOptions } from './context.js';
+import { formatIssue, type ConfigIssue } from '../errors.js';
+import { createLogger, diagnostic, type GlobalOptions } from './context.js';
+
+/** FILE:LINE:COL: message as text (a warning says so), or a JSON line with file, line and col. */
+function located(options: GlobalOptions, level: 'warning' | 'error', issue: ConfigIssue): void {
+  if (options.logFormat === 'json') diagnostic(options, level, issue.message, { file: issue.file, line: issue.line, col: issue.col });
+  else diagnostic(options, level, `${formatIssue(issue)}${level === 'warning' ? ' (warning)' : ''}`);
+}
 
 export async function validateCommand(options: GlobalOptions & { file: string; connect?: boolean }): Promise<number> {
   const config = loadConfigFile(options.file, { deep: true });
-  for (const w of config.warnings) process.stderr.write(`${formatIssue(w)} (warning)\n`);
+  for (const w of config.warnings) located(options, 'warning', w);
   const models = new Set<string>(config.models.keys());
   for (const tool of config.tools.values()) for (const m of tool.models) models.add(m.name);
   const n = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
@@ -19,8 +25,8 @@ export async function validateCommand(options: GlobalOptions & { file: string; c
   const { connectCheck } = await import('../toolsets/connect-check.js');
   const log = createLogger(options);
   const report = await connectCheck(config, log);
-  for (const issue of [...report.failures, ...report.issues]) process.stderr.write(`${formatIssue(issue)}\n`);
-  for (const s of report.servers) process.stderr.write(`${s.name}: ${n(s.tools, 'tool')}${s.era ? ` (${s.era} era)` : ''}\n`);
+  for (const issue of [...report.failures, ...report.issues]) located(options, 'error', issue);
+  for (const s of report.servers) diagnostic(options, 'info', `${s.name}: ${n(s.tools, 'tool')}${s.era ? ` (${s.era} era)` : ''}`);
   if (report.issues.length) return 2;
   if (report.failures.length) return 1;
   process.stdout.write(

@@ -137,6 +137,14 @@ function sortIssues(issues: ConfigIssue[]): ConfigIssue[] {
   return issues.filter((i) => !seen.has(formatIssue(i)) && seen.add(formatIssue(i))).sort((a, b) => a.line - b.line || a.col - b.col);
 }
 
+/** The argument names an `input:` declares: its properties when it is a whole schema, else its keys. */
+function declaredArguments(input: unknown): Set<string> {
+  if (!input || typeof input !== 'object' || Array.isArray(input)) return new Set();
+  const whole = typeof (input as JsonSchema).type === 'string';
+  const props = whole ? (input as JsonSchema).properties : input;
+  return new Set(props && typeof props === 'object' ? Object.keys(props) : []);
+}
+
 class CrossChecker {
   private readonly warnings: ConfigIssue[] = [];
   private readonly models = new Map<string, ModelConfig>();
@@ -171,6 +179,7 @@ class CrossChecker {
       const tool = this.tool(name, raw);
       if (tool) tools.set(name, tool);
     }
+    for (const name of this.broken.tools) this.brokenToolRefs(name);
     this.checkToolGraph();
     const prompts = new Map<string, PromptConfig>();
     for (const [name, raw] of Object.entries(this.raw.prompts ?? {})) {
@@ -313,7 +322,9 @@ class CrossChecker {
       this.error(path, `tool name "${name}" must be 1-128 characters of A-Z a-z 0-9 _ - .`, 'key');
     }
     const inputSchema = this.inputSchema(raw.input, [...path, 'input']);
-    const declared = new Set(Object.keys((inputSchema?.properties as object | undefined) ?? {}));
+    // The names written under input: count as declared even when a schema is invalid (that is reported once, at the
+    // schema; a placeholder naming the argument is not a second mistake).
+    const declared = declaredArguments(raw.input);
     const prompt = this.template(raw.prompt, [...path, 'prompt'], declared, 'argument');
     const system = raw.system !== undefined ? this.template(raw.system, [...path, 'system'], declared, 'argument') : undefined;
     let outputSchema: ToolConfig['outputSchema'];
@@ -348,6 +359,18 @@ class CrossChecker {
       annotations: raw.annotations,
       examples: raw.examples ?? [],
     };
+  }
+
+  /**
+   * A tool entry the schema rejected (a missing prompt, a misspelt key) is left out of the cross-checks, but its model
+   * references are still resolved: an unknown model there should not wait for the next run to be reported.
+   */
+  private brokenToolRefs(name: string): void {
+    const entry = (this.source.toJS() as { tools?: Record<string, { model?: unknown }> } | undefined)?.tools?.[name];
+    const model = entry && typeof entry === 'object' ? entry.model : undefined;
+    const isRef = (v: unknown) => typeof v === 'string';
+    if (isRef(model) || (Array.isArray(model) && model.length > 0 && model.every(isRef)))
+      this.chain(model as string | string[], ['tools', name, 'model']);
   }
 
   /** `shorthand`: the schema was built from an argument map, so properties.X is written at input.X. */
@@ -392,7 +415,9 @@ class CrossChecker {
       if (!('default' in prop) && optional !== true) required.push(arg);
     }
     const schema = { type: 'object' as const, properties, required };
-    return ok && this.checkSchema(schema, path, true) ? schema : undefined;
+    // One argument at a time: a whole-object check would stop at the first bad argument and hide the others.
+    for (const [arg, prop] of Object.entries(properties)) if (!this.checkSchema(prop as JsonSchema, [...path, arg])) ok = false;
+    return ok ? schema : undefined;
   }
 
   private checkExamples(raw: RawTool, inputSchema: JsonSchema, path: PathSegment[]): void {

@@ -1,6 +1,7 @@
 // agents.yaml as a YAML document that remembers where everything is, with ${VAR} interpolated in place.
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type Pair, type Scalar } from 'yaml';
 import { ConfigError, type ConfigIssue } from '../errors.js';
+import { indentationProblem } from './indentation.js';
 
 export type PathSegment = string | number;
 
@@ -23,6 +24,11 @@ export class YamlSource {
     // (and every duplicate key, which are real problems of their own).
     const firstSyntax = this.doc.errors.find((e) => e.code !== 'DUPLICATE_KEY');
     for (const err of this.doc.errors.filter((e) => e.code === 'DUPLICATE_KEY' || e === firstSyntax)) {
+      const indent = indentationProblem(this.text, err.code, err.pos[0], err.message);
+      if (indent) {
+        this.issues.push(this.at(indent.offset, indent.message));
+        continue;
+      }
       const message =
         err.code === 'DUPLICATE_KEY'
           ? `duplicate key ${this.duplicateKeyName(err.pos[0])}`.trimEnd()

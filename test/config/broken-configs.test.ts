@@ -122,6 +122,54 @@ const cases: { name: string; yaml: string; expect: string[]; env?: Record<string
       '7:15: tools.poet.maxSteps: must be at least 1, got number 0',
     ],
   },
+  {
+    name: 'every mistake of a file in one run: a broken entry still has its model checked, every bad argument schema, no echo',
+    yaml: [
+      'models:',
+      '  fast: { provider: anthropc, model: x }',
+      'tools:',
+      '  poet:',
+      '    prompt: write about {{theme}} in {{styl}}',
+      '    input:',
+      '      theme: { type: strin }',
+      '      lines: { type: integer, minimum: "two" }',
+      '    model: [fast, nosuch]',
+      '  critic:',
+      '    promt: hi',
+      '    model: gpt-x',
+      '',
+    ].join('\n'),
+    expect: [
+      '2:21: models.fast.provider: expected one of "openai", "anthropic", "sampling", "test", got "anthropc" (did you mean "anthropic"?)',
+      // {{theme}} names an argument that is declared (its schema is the mistake): reported once, at the schema.
+      '5:38: tools.poet.prompt: placeholder {{styl}} names no declared argument',
+      '7:22: tools.poet.input.theme.type: not valid JSON Schema: must be one of "array", "boolean", "integer", "null", "number", "object", "string"',
+      '8:40: tools.poet.input.lines.minimum: not valid JSON Schema: must be number',
+      '9:19: tools.poet.model[1]: unknown model "nosuch"; define it under models: or write provider:model-id',
+      '10:3: tools.critic: missing required field "prompt"',
+      '11:5: tools.critic: unknown key "promt" (did you mean "prompt"?)',
+      '12:12: tools.critic.model: unknown model "gpt-x"; define it under models: or write provider:model-id',
+    ],
+  },
+  {
+    name: 'a key indented less than its siblings: the line itself, the columns it could mean',
+    yaml: 'tools:\n  poet:\n    prompt: hi\n   model: test\n',
+    expect: [
+      '4:4: bad indentation: this line starts at column 4, where no mapping of the lines above starts; move it to column 5 (like "prompt:" on line 3) or column 3 (like "poet:" on line 2), the one it belongs to',
+    ],
+  },
+  {
+    name: 'a key indented under a key that already has a value',
+    yaml: 'tools:\n  poet:\n    prompt: hi\n      model: test\n',
+    expect: [
+      '4:7: bad indentation: this line is indented under "prompt:" on line 3, which already has a value; to make it a sibling of "prompt:", start it at column 5',
+    ],
+  },
+  {
+    name: 'a tab in the indentation',
+    yaml: 'tools:\n  poet:\n\tprompt: hi\n',
+    expect: ['3:1: a tab in the indentation: YAML indents with spaces only'],
+  },
 ];
 
 for (const c of cases) {
@@ -138,4 +186,37 @@ test('validate of a missing file is a usage error, not a stack trace', async () 
   const run = await runCli(['validate', '/nonexistent/agents.yaml']);
   assert.equal(run.stderr, 'cannot read /nonexistent/agents.yaml: no such file (run `agent-mcp init` to create one)\n');
   assert.equal(run.code, 2);
+});
+
+test('--log-format json: validate reports each problem and warning as a JSON line', async () => {
+  const file = writeConfig('models:\n  fast: { provider: anthropic, model: x }\ntools:\n  poet:\n    promt: hi\n    model: fast\n');
+  const run = await runCli(['--log-format', 'json', 'validate', file]);
+  assert.equal(run.code, 2);
+  const lines = run.stderr
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+  assert.deepEqual(
+    lines.map(({ time, ...rest }) => (assert.match(String(time), /^\d{4}-/), rest)),
+    [
+      { level: 'error', msg: 'tools.poet: missing required field "prompt"', file, line: 4, col: 3 },
+      { level: 'error', msg: 'tools.poet: unknown key "promt" (did you mean "prompt"?)', file, line: 5, col: 5 },
+    ],
+  );
+  const ok = writeConfig('models:\n  fast: { provider: anthropic, model: x }\ntools:\n  poet: { prompt: hi, model: [fast, test] }\n');
+  const warned = await runCli(['validate', ok, '--log-format', 'json']);
+  assert.equal(warned.code, 0, warned.stderr);
+  assert.equal(warned.stdout, 'ok: 1 tool, 0 prompts, 2 models\n');
+  const { time, ...warning } = JSON.parse(warned.stderr);
+  assert.ok(time);
+  assert.deepEqual(warning, {
+    level: 'warning',
+    msg: 'models.fast: ANTHROPIC_API_KEY is not set; model fast is unavailable until it is',
+    file: ok,
+    line: 2,
+    col: 9,
+  });
+  const usage = await runCli(['--log-format', 'json', 'validate', '--bogus']);
+  assert.equal(usage.code, 2);
+  assert.equal(JSON.parse(usage.stderr.split('\n')[0]!).msg, "error: unknown option '--bogus'");
 });

@@ -170,7 +170,7 @@ tools:
     assert.deepEqual(lines, [
       `agent-mcp info: sampling skipped (${NO_SAMPLING_ERROR.replace(/^sampling: /, '')}); trying fast tool=poet`,
       'agent-mcp info: fast skipped (ANTHROPIC_API_KEY is not set); trying offline tool=poet',
-      `agent-mcp warning: no real model could answer; the test model did, with its canned reply (${NO_SAMPLING_ERROR}; fast: ANTHROPIC_API_KEY is not set) tool=poet`,
+      `agent-mcp warning: no real model could answer; the test model did, with its canned reply (sampling: this MCP client does not support sampling (the client's own model); fast: ANTHROPIC_API_KEY is not set) tool=poet`,
       'agent-mcp info: call tool=poet model=offline steps=1 status=ok',
       // A tool that is meant to run on the test model is no surprise: no warning.
       'agent-mcp info: call tool=canned model=offline steps=1 status=ok',
