@@ -36,7 +36,7 @@ const cases: { name: string; yaml: string; deep?: boolean; expect: string[] }[] 
   {
     name: 'a tab in the indentation',
     yaml: 'tools:\n  poet:\n\tmodel: test\n    prompt: hi\n',
-    expect: ['3:1: Tabs are not allowed as indentation'],
+    expect: ['3:1: a tab in the indentation: YAML indents with spaces only'],
   },
   {
     name: 'an unclosed double quote, located where it opens',
