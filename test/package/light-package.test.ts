@@ -33,6 +33,8 @@ test('the packed package installs offline with no dependencies and serves openai
   const installed = JSON.parse(readFileSync(join(app, 'node_modules/agent-mcp/package.json'), 'utf8'));
   assert.equal(installed.dependencies, undefined);
   assert.deepEqual(readdirSync(join(app, 'node_modules')).sort(), ['.bin', '.package-lock.json', 'agent-mcp']);
+  // What runs, and nothing else: no source map (7 MB that nothing reads at run time).
+  assert.deepEqual(readdirSync(join(app, 'node_modules/agent-mcp/dist')).sort(), ['cli.cjs', 'cli.cjs.cache', 'vendor']);
 
   const openai = await new FakeOpenAI().start();
   const anthropic = await new FakeAnthropic().start();
