@@ -65,7 +65,8 @@ export class Terminal {
     const [dead, status, signal] = this.tmux('display-message', '-p', '-t', 'dev', '#{pane_dead},#{pane_dead_status},#{pane_dead_signal}')
       .trim()
       .split(',');
-    if (dead !== '1') return undefined;
+    // tmux marks the pane dead a moment before it has the exit status: until then, not ended yet.
+    if (dead !== '1' || (!status && !signal)) return undefined;
     return status ? Number(status) : `signal ${signal}`;
   }
 
