@@ -40,6 +40,10 @@ function timeToInitialize(args: string[]): Promise<number> {
       }
     });
     child.once('error', reject);
+    // A server that dies before answering must fail the benchmark, not leave it waiting on nothing.
+    child.once('exit', (code) => {
+      if (!out.includes('"id":0')) reject(new Error(`${args.join(' ')} exited (${code}) before answering initialize`));
+    });
     child.stdin.write(INIT);
   });
 }
@@ -59,7 +63,7 @@ tools:
     tools: [fs, github.lookup]
 `);
   const ours = [join(ROOT, 'bin/agent-mcp.js'), 'serve', file];
-  const bare = [join(ROOT, 'bench/baseline/bare-stdio-server.mjs')];
+  const bare = [join(ROOT, 'bench/baseline/bare-v2-stdio-server.mjs')];
   await timeToInitialize(ours);
   await timeToInitialize(bare);
   const a: number[] = [];
@@ -71,7 +75,7 @@ tools:
   const ratio = median(a) / median(b);
   console.log(`cold start, runs: ${RUNS} each, alternating`);
   console.log(`agent-mcp serve (5 mcpServers)  median ${fmt(median(a))}  (min ${fmt(Math.min(...a))}, max ${fmt(Math.max(...a))})`);
-  console.log(`bare SDK server (unbundled)     median ${fmt(median(b))}  (min ${fmt(Math.min(...b))}, max ${fmt(Math.max(...b))})`);
+  console.log(`bare SDK v2 server (unbundled)  median ${fmt(median(b))}  (min ${fmt(Math.min(...b))}, max ${fmt(Math.max(...b))})`);
   console.log(`ratio ${ratio.toFixed(2)} (target <= 0.60) ${ratio <= 0.6 ? 'OK' : 'OVER TARGET'}`);
 }
 
