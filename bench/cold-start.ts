@@ -29,7 +29,8 @@ const OPENING = {
 } as const;
 type Era = keyof typeof OPENING;
 
-function timeToAnswer(args: string[], era: Era): Promise<number> {
+/** Spawn a stdio server, send the era's opening request, and time the answer; a server that dies first fails the run. */
+export function timeToAnswer(args: string[], era: Era): Promise<number> {
   return new Promise((resolvePromise, reject) => {
     const started = performance.now();
     const child = spawn(process.execPath, args, {
@@ -47,6 +48,9 @@ function timeToAnswer(args: string[], era: Era): Promise<number> {
       }
     });
     child.once('error', reject);
+    child.once('exit', (code) => {
+      if (!out.includes('"id":0')) reject(new Error(`${args.join(' ')} exited (${code}) before answering`));
+    });
     child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', ...OPENING[era] })}\n`);
   });
 }

@@ -3,11 +3,11 @@
 // (test model) whose step calls a tool of a bare-SDK downstream server, against an SDK client calling that tool
 // directly. Added latency per step = p50(agent with the step) - p50(agent with an unknown-tool step, same number
 // of model turns, nothing downstream) - p50(direct call).
-import { spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { writeConfig } from '../test/helpers/cli.ts';
+import { timeToAnswer } from './cold-start.ts';
 import { fmt, median, percentile } from './stats.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -15,39 +15,6 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 25);
 const CALLS = Number(process.env.BENCH_CALLS ?? 200);
 const WARMUP = 20;
 const DOWNSTREAM = join(ROOT, 'bench/baseline/bare-downstream-server.mjs');
-const INIT = `${JSON.stringify({
-  jsonrpc: '2.0',
-  id: 0,
-  method: 'initialize',
-  params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'bench', version: '1' } },
-})}\n`;
-
-function timeToInitialize(args: string[]): Promise<number> {
-  return new Promise((resolvePromise, reject) => {
-    const started = performance.now();
-    const child = spawn(process.execPath, args, {
-      cwd: ROOT,
-      stdio: ['pipe', 'pipe', 'ignore'],
-      env: { ...process.env, ANTHROPIC_API_KEY: '', OPENAI_API_KEY: '' },
-    });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => {
-      out += d;
-      if (out.includes('"id":0')) {
-        const ms = performance.now() - started;
-        child.stdin.end();
-        child.once('exit', () => resolvePromise(ms));
-      }
-    });
-    child.once('error', reject);
-    // A server that dies before answering must fail the benchmark, not leave it waiting on nothing.
-    child.once('exit', (code) => {
-      if (!out.includes('"id":0')) reject(new Error(`${args.join(' ')} exited (${code}) before answering initialize`));
-    });
-    child.stdin.write(INIT);
-  });
-}
-
 const server = (name: string) => `  ${name}: { command: "${process.execPath}", args: ["${DOWNSTREAM}"] }`;
 
 async function coldStart(): Promise<void> {
@@ -64,13 +31,13 @@ tools:
 `);
   const ours = [join(ROOT, 'bin/agent-mcp.js'), 'serve', file];
   const bare = [join(ROOT, 'bench/baseline/bare-v2-stdio-server.mjs')];
-  await timeToInitialize(ours);
-  await timeToInitialize(bare);
+  await timeToAnswer(ours, '2025');
+  await timeToAnswer(bare, '2025');
   const a: number[] = [];
   const b: number[] = [];
   for (let i = 0; i < RUNS; i++) {
-    a.push(await timeToInitialize(ours));
-    b.push(await timeToInitialize(bare));
+    a.push(await timeToAnswer(ours, '2025'));
+    b.push(await timeToAnswer(bare, '2025'));
   }
   const ratio = median(a) / median(b);
   console.log(`cold start, runs: ${RUNS} each, alternating`);

@@ -7,6 +7,17 @@ import type { ClientName } from './install/clients.js';
 import { addHttpOptions, httpFlags } from './cli-http.js';
 import type { ProtocolChoice } from './commands/mcp-client.js';
 
+/** The client side of `call` and `test` (both act as the MCP client of a server they start or reach). */
+const samplingModelOption = () =>
+  new Option(
+    '--sampling-model <model>',
+    'act as a client that can sample, answering with this model (an entry of models:, provider:model-id or test); without it, sampling in a chain is skipped',
+  );
+const protocolOption = () =>
+  new Option('--protocol <version>', 'the MCP era to speak: 2025 (initialize), 2026-07-28, or auto (probe, then fall back)')
+    .choices(['2025', '2026-07-28', 'auto'])
+    .default('2025');
+
 declare const AGENT_MCP_VERSION: string;
 const VERSION = typeof AGENT_MCP_VERSION === 'string' ? AGENT_MCP_VERSION : '0.0.0-dev';
 
@@ -148,15 +159,8 @@ export async function runCli(argv: string[]): Promise<number> {
     .addOption(
       new Option('--timeout <duration>', 'give up after this long (progress keeps it alive)').argParser(duration).default(600_000, '10m'),
     )
-    .option(
-      '--sampling-model <model>',
-      'act as a client that can sample, answering with this model (an entry of models:, provider:model-id or test); without it, sampling in a chain is skipped',
-    )
-    .addOption(
-      new Option('--protocol <version>', 'the MCP era to speak: 2025 (initialize), 2026-07-28, or auto (probe, then fall back)')
-        .choices(['2025', '2026-07-28', 'auto'])
-        .default('2025'),
-    )
+    .addOption(samplingModelOption())
+    .addOption(protocolOption())
     .option('--url <url>', 'call a running Streamable HTTP server (agent-mcp serve --http) instead of serving the file')
     .option(
       '--header <line>',
@@ -209,15 +213,8 @@ export async function runCli(argv: string[]): Promise<number> {
     .option('--model <model>', 'run every tool on this model (e.g. test, in CI without keys)')
     .option('--junit <file>', 'also write the results as JUnit XML to FILE')
     .option('--filter <text>', 'run only the cases whose name ("poet #1", "poet #2 (socks)") contains TEXT')
-    .option(
-      '--sampling-model <model>',
-      'act as a client that can sample, answering with this model (an entry of models:, provider:model-id or test); without it, sampling in a chain is skipped',
-    )
-    .addOption(
-      new Option('--protocol <version>', 'the MCP era to speak: 2025 (initialize), 2026-07-28, or auto (probe, then fall back)')
-        .choices(['2025', '2026-07-28', 'auto'])
-        .default('2025'),
-    )
+    .addOption(samplingModelOption())
+    .addOption(protocolOption())
     .addOption(new Option('-j, --concurrency <n>', 'cases run at once').argParser(positiveInt).default(4))
     .option('--record <dir>', 'run on the real models and write every model exchange to DIR, one file per example (no keys in them)')
     .option('--replay <dir>', 'answer every model request from the recordings in DIR: offline, no keys')
