@@ -1,6 +1,9 @@
 // A real terminal for interactive commands: tmux runs the CLI in a pseudo-terminal of a fixed size; tests send
 // keystrokes and read the screen as a user sees it (capture-pane), not the raw byte stream.
 import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /** Why terminal tests cannot run here (no tmux), or undefined. CI installs tmux (.ci/run). */
@@ -9,6 +12,8 @@ export const terminalSkip: string | false =
 
 export class Terminal {
   private readonly socket = `agent-mcp-test-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  /** Where the wrapper shell writes the command's exit code (tmux 3.3 marks a pane dead but may never fill in its status). */
+  private readonly statusDir = mkdtempSync(join(tmpdir(), 'agent-mcp-term-'));
 
   constructor(command: string[], options: { cwd: string; env: Record<string, string>; columns?: number; rows?: number }) {
     const env = Object.entries(options.env).map(([k, v]) => `${k}=${v}`);
@@ -26,6 +31,12 @@ export class Terminal {
       'env',
       '-i',
       ...env,
+      // The shell traps Ctrl+C (so the trap resets to the default in the command, which gets the signal as usual) and
+      // waits for the command, then records its exit code.
+      'sh',
+      '-c',
+      'trap : INT; "$@"; echo $? > "$0"',
+      join(this.statusDir, 'status'),
       ...command,
     );
     // Keep the pane after the command ends, so its last screen can still be read.
@@ -60,14 +71,11 @@ export class Terminal {
     }
   }
 
-  /** The command's exit code once it ended ("signal N" when a signal ended it), else undefined. */
-  exitStatus(): number | string | undefined {
-    const [dead, status, signal] = this.tmux('display-message', '-p', '-t', 'dev', '#{pane_dead},#{pane_dead_status},#{pane_dead_signal}')
-      .trim()
-      .split(',');
-    // tmux marks the pane dead a moment before it has the exit status: until then, not ended yet.
-    if (dead !== '1' || (!status && !signal)) return undefined;
-    return status ? Number(status) : `signal ${signal}`;
+  /** The command's exit code once it ended (128 + N when signal N ended it), else undefined. */
+  exitStatus(): number | undefined {
+    const file = join(this.statusDir, 'status');
+    const text = existsSync(file) ? readFileSync(file, 'utf8').trim() : '';
+    return text ? Number(text) : undefined;
   }
 
   close(): void {
@@ -76,5 +84,6 @@ export class Terminal {
     } catch {
       // already gone
     }
+    rmSync(this.statusDir, { recursive: true, force: true });
   }
 }
