@@ -1,0 +1,262 @@
+// The task store in one process's memory (the default without --redis). Records are copied in and out, so a
+// caller holding one never sees a later change and the contract is the same as a store that serialises.
+import { randomUUID } from 'node:crypto';
+import {
+  MAX_INPUT_REQUESTS,
+  TaskCursorError,
+  TaskInputLimitError,
+  TaskLimitError,
+  type TaskPage,
+  type TaskStore,
+  type TaskStoreOptions,
+  type WaitOptions,
+} from './store.js';
+import {
+  isTerminal,
+  type JsonValue,
+  type NewTask,
+  type TaskInputRequest,
+  type TaskLookup,
+  type TaskOutcome,
+  type TaskProgress,
+  type TaskRecord,
+} from './types.js';
+
+export const DEFAULT_MAX_TASKS = 1000;
+
+const copy = <T>(value: T): T => structuredClone(value);
+
+export class MemoryTaskStore implements TaskStore {
+  private readonly tasks = new Map<string, TaskRecord>();
+  /** Expired ids -> when the tombstone goes (insertion order = oldest first). */
+  private readonly tombstones = new Map<string, number>();
+  private readonly waiters = new Map<string, Set<() => void>>();
+  private readonly maxTasks: number;
+  private readonly now: () => number;
+  /** Creation order, for list cursors (a counter: createdAt may repeat within a millisecond). */
+  private seq = 0;
+  private readonly order = new Map<string, number>();
+  private closed = false;
+
+  constructor(options: TaskStoreOptions = {}) {
+    this.maxTasks = options.maxTasks ?? DEFAULT_MAX_TASKS;
+    this.now = options.now ?? Date.now;
+  }
+
+  async create(init: NewTask): Promise<TaskRecord> {
+    this.sweep();
+    if (this.tasks.size >= this.maxTasks && !this.evictOneFinished()) throw new TaskLimitError(this.maxTasks);
+    const now = this.now();
+    const task: TaskRecord = {
+      taskId: randomUUID(),
+      tool: init.tool,
+      ...(init.owner !== undefined ? { owner: init.owner } : {}),
+      status: 'working',
+      createdAt: now,
+      lastUpdatedAt: now,
+      ttlMs: init.ttlMs,
+      pollIntervalMs: init.pollIntervalMs,
+      cancelRequested: false,
+      inputRequests: {},
+      inputResponses: {},
+      version: 1,
+    };
+    this.tasks.set(task.taskId, task);
+    this.order.set(task.taskId, ++this.seq);
+    return copy(task);
+  }
+
+  async get(taskId: string): Promise<TaskLookup> {
+    const task = this.live(taskId);
+    if (task) return { state: 'found', task: copy(task) };
+    const until = this.tombstones.get(taskId);
+    return until !== undefined && until > this.now() ? { state: 'expired' } : { state: 'unknown' };
+  }
+
+  async list(owner: string, cursor?: string, limit = 50): Promise<TaskPage> {
+    this.sweep();
+    const size = Math.min(Math.max(1, Math.floor(limit)), 100);
+    let after = 0;
+    if (cursor !== undefined) {
+      const [who, at] = decodeCursor(cursor);
+      if (who !== owner) throw new TaskCursorError();
+      after = at;
+    }
+    const mine = [...this.tasks.values()].filter((t) => t.owner === owner && this.order.get(t.taskId)! > after);
+    const page = mine.slice(0, size);
+    const last = page.at(-1);
+    return {
+      tasks: page.map(copy),
+      ...(mine.length > size && last ? { nextCursor: encodeCursor(owner, this.order.get(last.taskId)!) } : {}),
+    };
+  }
+
+  async setStatus(taskId: string, status: 'working' | 'input_required', statusMessage?: string): Promise<TaskRecord | undefined> {
+    return this.change(taskId, (t) => {
+      t.status = status;
+      if (statusMessage === undefined) delete t.statusMessage;
+      else t.statusMessage = statusMessage;
+    });
+  }
+
+  async setProgress(taskId: string, progress: TaskProgress): Promise<TaskRecord | undefined> {
+    return this.change(taskId, (t) => {
+      t.progress = copy(progress);
+    });
+  }
+
+  async finish(taskId: string, outcome: TaskOutcome): Promise<TaskRecord | undefined> {
+    return this.change(taskId, (t) => {
+      t.status = outcome.status;
+      if (outcome.status === 'completed') t.result = copy(outcome.result);
+      else {
+        t.error = copy(outcome.error);
+        t.statusMessage = outcome.error.message;
+      }
+      this.end(t);
+    });
+  }
+
+  async cancel(taskId: string, statusMessage = 'cancelled by the client'): Promise<TaskRecord | undefined> {
+    return this.change(taskId, (t) => {
+      t.status = 'cancelled';
+      t.statusMessage = statusMessage;
+      t.cancelRequested = true;
+      this.end(t);
+    });
+  }
+
+  async addInputRequest(taskId: string, key: string, request: TaskInputRequest): Promise<TaskRecord | undefined> {
+    const task = this.live(taskId);
+    if (task && !isTerminal(task.status) && Object.keys(task.inputRequests).length >= MAX_INPUT_REQUESTS) throw new TaskInputLimitError();
+    return this.change(taskId, (t) => {
+      t.inputRequests[key] = copy(request);
+      t.status = 'input_required';
+    });
+  }
+
+  async answerInput(taskId: string, responses: Record<string, JsonValue>): Promise<string[]> {
+    const taken: string[] = [];
+    await this.change(taskId, (t) => {
+      for (const [key, value] of Object.entries(responses)) {
+        if (!(key in t.inputRequests)) continue;
+        delete t.inputRequests[key];
+        t.inputResponses[key] = copy(value);
+        taken.push(key);
+      }
+      if (Object.keys(t.inputRequests).length === 0 && t.status === 'input_required') t.status = 'working';
+      return taken.length > 0;
+    });
+    return taken;
+  }
+
+  async takeInputResponse(taskId: string, key: string): Promise<JsonValue | undefined> {
+    const task = this.live(taskId);
+    if (!task || !(key in task.inputResponses)) return undefined;
+    const value = task.inputResponses[key];
+    delete task.inputResponses[key];
+    this.bump(task);
+    return copy(value);
+  }
+
+  waitForChange(taskId: string, sinceVersion: number, { timeoutMs, signal }: WaitOptions): Promise<TaskRecord | undefined> {
+    const now = this.live(taskId);
+    if (!now || now.version > sinceVersion || this.closed || signal?.aborted) return Promise.resolve(now && copy(now));
+    return new Promise((resolve) => {
+      const set = this.waiters.get(taskId) ?? new Set();
+      this.waiters.set(taskId, set);
+      const done = () => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', done);
+        set.delete(done);
+        if (set.size === 0) this.waiters.delete(taskId);
+        const task = this.live(taskId);
+        resolve(task && copy(task));
+      };
+      const timer = setTimeout(done, timeoutMs);
+      signal?.addEventListener('abort', done, { once: true });
+      set.add(done);
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const set of [...this.waiters.values()]) for (const done of [...set]) done();
+  }
+
+  /** Tasks held now (for tests and diagnostics). */
+  get size(): number {
+    this.sweep();
+    return this.tasks.size;
+  }
+
+  /** Apply a change to a live, non-terminal task; `false` from the change means nothing changed. */
+  private change(taskId: string, apply: (task: TaskRecord) => unknown): TaskRecord | undefined {
+    const task = this.live(taskId);
+    if (!task) return undefined;
+    if (isTerminal(task.status)) return copy(task);
+    if (apply(task) === false) return copy(task);
+    this.bump(task);
+    return copy(task);
+  }
+
+  private bump(task: TaskRecord): void {
+    task.version++;
+    task.lastUpdatedAt = this.now();
+    const set = this.waiters.get(task.taskId);
+    if (set) for (const done of [...set]) done();
+  }
+
+  private end(task: TaskRecord): void {
+    task.expiresAt = this.now() + task.ttlMs;
+    task.inputRequests = {};
+    task.inputResponses = {};
+  }
+
+  /** The task if it is held and not past its expiry (an expired one becomes a tombstone here). */
+  private live(taskId: string): TaskRecord | undefined {
+    const task = this.tasks.get(taskId);
+    if (!task) return undefined;
+    if (task.expiresAt !== undefined && task.expiresAt <= this.now()) {
+      this.bury(task);
+      return undefined;
+    }
+    return task;
+  }
+
+  private bury(task: TaskRecord): void {
+    this.tasks.delete(task.taskId);
+    this.order.delete(task.taskId);
+    this.tombstones.set(task.taskId, this.now() + task.ttlMs);
+    while (this.tombstones.size > this.maxTasks) this.tombstones.delete(this.tombstones.keys().next().value!);
+    // A waiter on a task that went learns it at once.
+    const set = this.waiters.get(task.taskId);
+    if (set) for (const done of [...set]) done();
+  }
+
+  private evictOneFinished(): boolean {
+    let soonest: TaskRecord | undefined;
+    for (const t of this.tasks.values()) if (t.expiresAt !== undefined && (!soonest || t.expiresAt < soonest.expiresAt!)) soonest = t;
+    if (!soonest) return false;
+    this.bury(soonest);
+    return true;
+  }
+
+  private sweep(): void {
+    const now = this.now();
+    for (const t of [...this.tasks.values()]) if (t.expiresAt !== undefined && t.expiresAt <= now) this.bury(t);
+    for (const [id, until] of this.tombstones) if (until <= now) this.tombstones.delete(id);
+  }
+}
+
+function encodeCursor(owner: string, seq: number): string {
+  return Buffer.from(JSON.stringify([owner, seq])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): [string, number] {
+  try {
+    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(value) && typeof value[0] === 'string' && Number.isSafeInteger(value[1])) return [value[0], value[1]];
+  } catch {}
+  throw new TaskCursorError();
+}
