@@ -4,11 +4,17 @@
 //
 // Eight clients at a time, each doing one of (weights in brackets): a 2025-era session that calls and ends [4]; one
 // that calls and is abandoned (left to the session TTL) [2]; a modern-era call [4]; a call whose client drops the
-// connection mid-answer [1]; seeded hostile bodies [3]; an idle socket left open [1]; a big answer [1].
+// connection mid-answer [1]; seeded hostile bodies [3]; an idle socket left open [1]; a big answer [1]; a sampling
+// round trip through the SDK client, 2025 era (a server-to-client request) or 2026-07-28 (input_required, the run
+// resumed from its requestState) [2]; a provider fault (the real openai SDK against the fake server on loopback:
+// stall, cut, bad chunk, HTML 200, 500, 429), streamed or not, behind a chain that falls back [2].
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { connect as connectTcp } from 'node:net';
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import type { FakeReply } from '../test/fakes/fake-http.ts';
+import { FakeOpenAI } from '../test/fakes/openai-server.ts';
 import { BIN, cleanEnv, writeConfig } from '../test/helpers/cli.ts';
 import { ENVELOPE, hostileLines, prng } from '../test/reliability/hostile.ts';
 
@@ -17,12 +23,20 @@ const durationMs = minutes * 60_000;
 const warmupMs = Math.min(5 * 60_000, Math.max(30_000, durationMs / 5));
 const sampleMs = Number(process.env.SOAK_SAMPLE_MS ?? 5_000);
 const WORKERS = 8;
+/** Every RSS sample, one JSON line each (SOAK_LOG=path; default: none). */
+const logFile = process.env.SOAK_LOG;
+if (logFile) writeFileSync(logFile, '');
+
+// The provider behind the fault jobs: a healthy answer unless a job queued a fault for the next request.
+const fake = await new FakeOpenAI().start();
+fake.fallback = { text: 'the fake provider answers' };
 
 const YAML = `
 models:
   quick: { provider: test }
   slow: { provider: test, delay: 2s }
   big: { provider: test, responses: ["${'x'.repeat(200_000)}"] }
+  flaky: { provider: openai, model: m, baseURL: "${fake.url}", apiKey: soak-key, maxRetries: 0, timeout: 1s }
 defaults:
   model: quick
 tools:
@@ -38,6 +52,16 @@ tools:
   big:
     model: big
     prompt: a lot
+  flaky:
+    model: [flaky, quick]
+    prompt: try {{text}}
+    input:
+      text: { type: string }
+  poet:
+    model: sampling
+    prompt: a poem about {{text}}
+    input:
+      text: { type: string }
 `;
 
 const file = writeConfig(YAML);
@@ -89,7 +113,18 @@ function post(body: string | Buffer, headers: Record<string, string> = {}, dropA
   });
 }
 
-const counts = { calls: 0, errors: 0, hostile: 0, sessions: 0, abandoned: 0, drops: 0, idle: 0, unexpected: 0 };
+const counts = {
+  calls: 0,
+  errors: 0,
+  hostile: 0,
+  sessions: 0,
+  abandoned: 0,
+  drops: 0,
+  idle: 0,
+  sampling: 0,
+  faults: 0,
+  unexpected: 0,
+};
 const rand = prng(42);
 
 async function legacySession(end: boolean): Promise<void> {
@@ -170,6 +205,65 @@ async function idleSocket(): Promise<void> {
   counts.idle++;
 }
 
+/** The SDK client, pinned to one era, answering sampling at once; one call of the sampling tool, then closed. */
+async function samplingRoundTrip(era: '2025' | '2026-07-28'): Promise<void> {
+  const client = new Client(
+    { name: 'soak', version: '1' },
+    { capabilities: { sampling: {} }, versionNegotiation: { mode: era === '2025' ? 'legacy' : { pin: era } } },
+  );
+  client.setRequestHandler('sampling/createMessage', async () => ({
+    role: 'assistant',
+    model: 'soak-llm',
+    content: { type: 'text', text: 'Socks for a fox.' },
+  }));
+  const transport = new StreamableHTTPClientTransport(new URL(url));
+  try {
+    await client.connect(transport);
+    const result = await client.callTool({ name: 'poet', arguments: { text: 'socks' } });
+    counts.sampling++;
+    const text = JSON.stringify(result.content);
+    if (result.isError || !text.includes('Socks for a fox.')) counts.unexpected++;
+  } finally {
+    // Ends the 2025-era session (DELETE); nothing to end for 2026-07-28.
+    await transport.terminateSession?.().catch(() => {});
+    await client.close().catch(() => {});
+  }
+}
+
+const FAULTS: FakeReply[] = [
+  { fault: { kind: 'stall', after: 2 } },
+  { fault: { kind: 'cut', after: 2 } },
+  { fault: { kind: 'bad-chunk', at: 1 } },
+  { fault: { kind: 'raw', body: '<!doctype html><p>maintenance</p>' } },
+  { status: 500, message: 'overloaded' },
+  { status: 429, message: 'slow down', headers: { 'retry-after-ms': '0' } },
+];
+
+/** A fault queued for the provider's next request, then a call of the chained tool: whatever request meets the fault, the call falls back and succeeds. */
+async function providerFault(): Promise<void> {
+  fake.reply(FAULTS[Math.floor(rand() * FAULTS.length)]!);
+  const streamed = rand() < 0.5;
+  const r = await post(
+    JSON.stringify({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'tools/call',
+      params: { name: 'flaky', arguments: { text: 'f' }, _meta: { ...ENVELOPE, ...(streamed && { progressToken: 1 }) } },
+    }),
+    { 'mcp-protocol-version': '2026-07-28', 'mcp-method': 'tools/call', 'mcp-name': 'flaky' },
+  );
+  counts.faults++;
+  // The last SSE event (or the JSON body) is the result: a success, from the fake or from the fallback.
+  const last =
+    r.text
+      .trim()
+      .split('\n')
+      .filter((l) => l.startsWith('data: ') || l.startsWith('{'))
+      .pop() ?? '';
+  const result = JSON.parse(last.replace(/^data: /, '') || 'null') as { result?: { isError?: boolean } } | null;
+  if (r.status !== 200 || !result?.result || result.result.isError) counts.unexpected++;
+}
+
 const jobs: [number, () => Promise<void>][] = [
   [4, () => legacySession(true)],
   [2, () => legacySession(false)],
@@ -178,6 +272,9 @@ const jobs: [number, () => Promise<void>][] = [
   [3, hostile],
   [1, idleSocket],
   [1, () => modernCall('big')],
+  [1, () => samplingRoundTrip('2025')],
+  [1, () => samplingRoundTrip('2026-07-28')],
+  [2, providerFault],
 ];
 const total = jobs.reduce((n, [w]) => n + w, 0);
 function pickJob(): () => Promise<void> {
@@ -191,6 +288,8 @@ const samples: { t: number; rss: number }[] = [];
 const sampler = setInterval(() => {
   const s = { t: Date.now() - started, rss: rssKiB() };
   samples.push(s);
+  fake.requests.length = 0; // the fake records every request: the soak's own memory, not the server's
+  if (logFile) appendFileSync(logFile, `${JSON.stringify({ ...s, rssMiB: +(s.rss / 1024).toFixed(1), ...counts })}\n`);
   process.stderr.write(`soak ${(s.t / 1000).toFixed(0)}s rss=${(s.rss / 1024).toFixed(1)} MiB ${JSON.stringify(counts)}\n`);
 }, sampleMs);
 
@@ -213,6 +312,7 @@ await Promise.all(
 clearInterval(sampler);
 const alive = child.exitCode === null;
 child.kill('SIGTERM');
+await fake.stop();
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 const after = samples.filter((s) => s.t >= warmupMs);
