@@ -36,6 +36,8 @@ const HTTP_ONLY = [
   'allowHost',
   'authToken',
   'bodyLimit',
+  'maxConnections',
+  'sessionMemory',
   'redis',
 ] as const;
 
@@ -69,11 +71,20 @@ export function addHttpOptions(command: Command): Command {
     .addOption(
       new Option('--redis <url>', 'HTTP: keep shared state (resumable streams) in Redis at this redis:// URL').env('AGENT_MCP_REDIS_URL'),
     )
+    .addOption(new Option('--body-limit <size>', 'HTTP: largest request body, 413 beyond (default 4mb)').argParser(parsed(sizeArg)))
+    .addOption(new Option('--max-connections <n>', 'HTTP: most open connections, 503 beyond (default 512)').argParser(intIn(1, 1_000_000)))
     .addOption(
-      new Option('--body-limit <size>', 'HTTP: largest request body, 413 beyond (default 4mb)').argParser(
-        parsed((v) => parseSize(/^\d+$/.test(v) ? Number(v) : v)),
-      ),
+      new Option(
+        '--session-memory <size>',
+        'HTTP: what all sessions together keep for resuming streams; over it the longest-idle close (default 64mb)',
+      ).argParser(parsed(sizeArg)),
     );
+}
+
+function sizeArg(value: string): number {
+  const bytes = parseSize(/^\d+$/.test(value) ? Number(value) : value);
+  if (bytes < 1) throw new Error('expected a size above 0');
+  return bytes;
 }
 
 interface HttpCliOptions {
@@ -88,6 +99,8 @@ interface HttpCliOptions {
   allowHost?: string[];
   authToken?: string;
   bodyLimit?: number;
+  maxConnections?: number;
+  sessionMemory?: number;
   redis?: string;
 }
 
@@ -110,6 +123,8 @@ export function httpFlags(command: Command): HttpFlags | undefined {
     allowedHosts: o.allowHost,
     authToken: o.authToken || undefined,
     bodyLimitBytes: o.bodyLimit,
+    maxConnections: o.maxConnections,
+    sessionMemoryBytes: o.sessionMemory,
     redis: o.redis ? checkedRedisUrl(o.redis) : undefined,
   };
 }

@@ -205,6 +205,8 @@ class CrossChecker {
           allowedOrigins: http.allowedOrigins,
           allowedHosts: http.allowedHosts,
           bodyLimitBytes: this.size(['server', 'http', 'bodyLimit'], http.bodyLimit),
+          maxConnections: http.maxConnections,
+          sessionMemoryBytes: this.size(['server', 'http', 'sessionMemory'], http.sessionMemory),
           redis: http.redis,
         },
       },
@@ -222,7 +224,9 @@ class CrossChecker {
   private size(path: PathSegment[], value: number | string | undefined): number | undefined {
     if (value === undefined) return undefined;
     try {
-      return parseSize(value);
+      const bytes = parseSize(value);
+      if (bytes < 1) throw new Error(`a size must be above 0, not "${value}"`);
+      return bytes;
     } catch (err) {
       this.error(path, (err as Error).message);
       return undefined;

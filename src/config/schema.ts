@@ -137,6 +137,19 @@ export const httpSchema = z
     allowedOrigins: z.array(z.string()).optional().describe('Origins allowed besides localhost.'),
     allowedHosts: z.array(z.string()).optional().describe('Host header values allowed besides localhost and the bound address.'),
     bodyLimit: z.union([z.number().int().positive(), z.string()]).optional().describe('Largest request body (default 4mb).'),
+    maxConnections: z
+      .number()
+      .int()
+      .min(1)
+      .max(1_000_000)
+      .optional()
+      .describe('Most open connections (default 512); a request on one beyond it gets 503 and the connection closes.'),
+    sessionMemory: z
+      .union([z.number().int().positive(), z.string()])
+      .optional()
+      .describe(
+        'What all sessions together may keep in memory for resuming streams (default 64mb); over it, the longest-idle sessions close.',
+      ),
     redis: z
       .string()
       .regex(/^rediss?:\/\/\S+$/, 'expected a redis:// or rediss:// URL')

@@ -52,6 +52,8 @@ export interface HttpConfig {
   allowedOrigins?: string[];
   allowedHosts?: string[];
   bodyLimitBytes?: number;
+  maxConnections?: number;
+  sessionMemoryBytes?: number;
   redis?: string;
 }
 

@@ -26,6 +26,8 @@ export interface HttpServerHandle {
   url: string;
   /** Stop accepting, answer calls in flight with an error, close every session; bounded in time. */
   stop(): Promise<void>;
+  /** What the server holds right now: 2025-era sessions, requests in flight, bytes their event stores keep. */
+  stats(): { sessions: number; inflight: number; retainedBytes: number };
 }
 
 /** How long shutdown waits for answers to reach clients before it closes their connections. */
@@ -56,6 +58,7 @@ export async function startHttpServer(deps: ServerDeps, options: HttpOptions, lo
     stateless: options.stateless,
     ttlMs: options.sessionTtlMs,
     maxSessions: options.maxSessions,
+    memoryBytes: options.sessionMemoryBytes,
     ...(shared ? { eventStore: shared.eventStore } : {}),
     ...(options.resumeGraceMs !== undefined && { resumeGraceMs: options.resumeGraceMs }),
   });
@@ -160,11 +163,8 @@ export async function startHttpServer(deps: ServerDeps, options: HttpOptions, lo
     if (method !== 'POST' || !isInitialize(body)) {
       return replyError(res, 400, CODES.serverError, 'Bad Request: Mcp-Session-Id header is required');
     }
-    if (endpoints.full) {
-      return replyError(res, 503, CODES.serverError, `Service Unavailable: too many sessions (at most ${options.maxSessions})`, {
-        'Retry-After': 5,
-      });
-    }
+    const refused = endpoints.refusal();
+    if (refused) return replyError(res, 503, CODES.serverError, refused, { 'Retry-After': 5 });
     const endpoint = await endpoints.create();
     try {
       await endpoint.transport.handleRequest(req, res, body);
@@ -206,7 +206,7 @@ export async function startHttpServer(deps: ServerDeps, options: HttpOptions, lo
     },
     handler,
   );
-  limitConnections(server, options.maxConnections ?? HTTP_DEFAULTS.maxConnections);
+  limitConnections(server, options.maxConnections);
   await listen(server, options.host, options.port).catch(async (err: unknown) => {
     await shared?.close(); // an open Redis socket would keep the process from exiting with the error
     throw err;
@@ -231,7 +231,12 @@ export async function startHttpServer(deps: ServerDeps, options: HttpOptions, lo
       server.closeAllConnections();
       await shared?.close();
     })());
-  return { url, stop };
+  const stats = () => ({
+    sessions: endpoints.sessionCount,
+    inflight: endpoints.inflightCount + modernInflight,
+    retainedBytes: endpoints.retainedBytes,
+  });
+  return { url, stop, stats };
 }
 
 /** Sockets accepted beyond the cap: their request is answered 503 and they close. */

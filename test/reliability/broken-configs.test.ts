@@ -221,6 +221,26 @@ const cases: { name: string; yaml: string; deep?: boolean; expect: string[] }[] 
     expect: ['2:22: server.http.bodyLimit: not a size: "huge" (use e.g. 4mb, 512kb)'],
   },
   {
+    name: 'a connection cap of zero',
+    yaml: 'server:\n  http: { maxConnections: 0 }\ntools:\n  poet:\n    model: test\n    prompt: hi\n',
+    expect: ['2:27: server.http.maxConnections: must be at least 1, got number 0'],
+  },
+  {
+    name: 'a connection cap that is not a number',
+    yaml: 'server:\n  http: { maxConnections: many }\ntools:\n  poet:\n    model: test\n    prompt: hi\n',
+    expect: ['2:27: server.http.maxConnections: expected a number, got "many"'],
+  },
+  {
+    name: 'a session memory of zero',
+    yaml: 'server:\n  http: { sessionMemory: 0kb }\ntools:\n  poet:\n    model: test\n    prompt: hi\n',
+    expect: ['2:26: server.http.sessionMemory: a size must be above 0, not "0kb"'],
+  },
+  {
+    name: 'a session memory that is not a size',
+    yaml: 'server:\n  http: { sessionMemory: lots }\ntools:\n  poet:\n    model: test\n    prompt: hi\n',
+    expect: ['2:26: server.http.sessionMemory: not a size: "lots" (use e.g. 4mb, 512kb)'],
+  },
+  {
     name: 'a session TTL of zero',
     yaml: 'server:\n  http: { sessionTtl: 0 }\ntools:\n  poet:\n    model: test\n    prompt: hi\n',
     expect: ['2:23: server.http.sessionTtl: must be more than 0, got number 0'],

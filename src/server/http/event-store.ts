@@ -2,6 +2,7 @@
 // missed. Bounded (count and bytes): the oldest events go first; one bigger than the whole budget is not kept; a
 // session that sent nothing holds almost nothing.
 import type { EventStore, JSONRPCMessage } from '@modelcontextprotocol/server';
+import type { SessionMemory } from './session-memory.js';
 
 export interface EventStoreLimits {
   maxEvents: number;
@@ -22,17 +23,35 @@ export class SessionEventStore implements EventStore {
   private head = 0;
   private bytes = 0;
   private seq = 0;
+  /** The process-wide account this store's bytes count against, until released. */
+  private memory: SessionMemory | undefined;
 
-  constructor(private readonly limits: EventStoreLimits = DEFAULT_EVENT_LIMITS) {}
+  constructor(
+    private readonly limits: EventStoreLimits = DEFAULT_EVENT_LIMITS,
+    memory?: SessionMemory,
+  ) {
+    this.memory = memory;
+  }
 
   async storeEvent(streamId: string, message: JSONRPCMessage): Promise<string> {
     const seq = ++this.seq;
     // The SDK's priming event is an empty object: keep its place, not a body.
     const data = 'jsonrpc' in message ? JSON.stringify(message) : '';
+    const before = this.bytes;
     this.events.push({ stream: streamId, seq, data });
     this.bytes += Buffer.byteLength(data) + streamId.length;
     this.evict();
+    this.memory?.change(this, this.bytes - before);
     return `${streamId}_${seq}`;
+  }
+
+  /** The session is gone (or evicted): drop every event and give its bytes back to the process-wide account. */
+  release(): void {
+    this.memory?.change(this, -this.bytes);
+    this.memory = undefined;
+    this.events = [];
+    this.head = 0;
+    this.bytes = 0;
   }
 
   async getStreamIdForEventId(eventId: string): Promise<string | undefined> {

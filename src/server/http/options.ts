@@ -18,7 +18,9 @@ export interface HttpOptions {
   /** Redis URL: resumable streams kept in Redis (none: in memory). */
   redis?: string;
   /** Open connections at most; a request on one beyond it is answered 503 and the connection closed. */
-  maxConnections?: number;
+  maxConnections: number;
+  /** What all sessions together keep for resumability (their event stores), in bytes; over it, the longest-idle close. */
+  sessionMemoryBytes: number;
   /** A connection must send its request headers within this time, and an idle keep-alive one closes after keepAliveMs. */
   headersTimeoutMs?: number;
   keepAliveMs?: number;
@@ -38,6 +40,8 @@ export const HTTP_DEFAULTS = {
   bodyLimitBytes: 4 * 1024 * 1024,
   // Well below a common file-descriptor limit (1024), so idle sockets cannot lock every client out.
   maxConnections: 512,
+  // 1000 sessions x 1 MiB each could otherwise hold a gigabyte between them.
+  sessionMemoryBytes: 64 * 1024 * 1024,
   headersTimeoutMs: 10_000,
   keepAliveMs: 5_000,
 } as const;
@@ -54,6 +58,8 @@ export function resolveHttpOptions(config: HttpConfig, flags: HttpFlags): HttpOp
     allowedOrigins: [...(config.allowedOrigins ?? []), ...(flags.allowedOrigins ?? [])],
     allowedHosts: [...(config.allowedHosts ?? []), ...(flags.allowedHosts ?? [])],
     bodyLimitBytes: flags.bodyLimitBytes ?? config.bodyLimitBytes ?? HTTP_DEFAULTS.bodyLimitBytes,
+    maxConnections: flags.maxConnections ?? config.maxConnections ?? HTTP_DEFAULTS.maxConnections,
+    sessionMemoryBytes: flags.sessionMemoryBytes ?? config.sessionMemoryBytes ?? HTTP_DEFAULTS.sessionMemoryBytes,
     ...(flags.authToken ? { authToken: flags.authToken } : {}),
     ...((flags.redis ?? config.redis) ? { redis: flags.redis ?? config.redis } : {}),
   };

@@ -1,6 +1,6 @@
 // The 2025-era MCP endpoints the HTTP server holds: one SDK Server + transport per session (or per POST when stateless),
 // all sharing one Runtime. Knows which requests are in flight (for /healthz and for shutdown), expires idle
-// sessions and caps their number.
+// sessions, caps their number and the memory they keep together (the longest-idle close first).
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { NodeStreamableHTTPServerTransport } from '@modelcontextprotocol/node';
@@ -8,6 +8,7 @@ import type { EventStore, JSONRPCMessage, RequestId, Server } from '@modelcontex
 import { buildServer, type ServerDeps } from '../build.js';
 import { SessionEventStore, type EventStoreLimits } from './event-store.js';
 import { CODES } from './reply.js';
+import { SessionMemory } from './session-memory.js';
 
 export interface Endpoint {
   /** The session id once initialized (stateful only). */
@@ -20,12 +21,16 @@ export interface Endpoint {
   closed: boolean;
   /** When the client last resumed a stream (GET with Last-Event-ID); 0 if never. */
   lastResume: number;
+  /** Its events, when kept in this process (not in Redis). */
+  store?: SessionEventStore;
 }
 
 export interface SessionOptions {
   stateless: boolean;
   ttlMs: number;
   maxSessions: number;
+  /** What all sessions' in-memory event stores may hold together, in bytes (default: no limit). */
+  memoryBytes?: number;
   eventLimits?: EventStoreLimits;
   /** How long a call whose POST stream dropped waits for the client to resume it before it is cancelled. */
   resumeGraceMs?: number;
@@ -40,17 +45,27 @@ export const RESUME_GRACE_MS = 5_000;
 const isRequest = (m: JSONRPCMessage): m is JSONRPCMessage & { id: RequestId; method: string } => 'method' in m && 'id' in m;
 const isResponse = (m: JSONRPCMessage): m is JSONRPCMessage & { id: RequestId } => !('method' in m) && 'id' in m;
 
+/** 512 bytes, 3.5 KiB, 64 MiB. */
+function bytes(n: number): string {
+  if (n < 1024) return `${n} bytes`;
+  const [value, unit] = n < 1024 * 1024 ? [n / 1024, 'KiB'] : [n / 1024 / 1024, 'MiB'];
+  return `${Number(value.toFixed(1))} ${unit}`;
+}
+
 export class Endpoints {
   private readonly sessions = new Map<string, Endpoint>();
   /** Every open endpoint, including stateless ones and sessions still initializing. */
   private readonly open = new Set<Endpoint>();
   private pending = 0;
   private sweeper: NodeJS.Timeout | undefined;
+  private readonly memory: SessionMemory;
 
   constructor(
     private readonly deps: ServerDeps,
     private readonly options: SessionOptions,
   ) {
+    this.memory = new SessionMemory(options.memoryBytes ?? Number.POSITIVE_INFINITY);
+    this.memory.onOver = (from) => this.reclaim(from);
     if (!options.stateless) {
       // Check a few times per TTL, at most once a minute; never keep the process alive for it.
       this.sweeper = setInterval(() => this.sweep(Date.now()), Math.min(60_000, Math.max(250, options.ttlMs / 4)));
@@ -68,9 +83,27 @@ export class Endpoints {
     return n;
   }
 
+  /** Bytes the sessions' event stores hold together (in this process). */
+  get retainedBytes(): number {
+    return this.memory.bytes;
+  }
+
   /** True when a new session would exceed --max-sessions (counting ones still initializing). */
   get full(): boolean {
     return this.sessions.size + this.pending >= this.options.maxSessions;
+  }
+
+  /**
+   * Why a new session cannot be opened now, or undefined: too many sessions, or sessions holding more than the
+   * memory budget when every one that holds something has a call in flight (idle ones are closed to make room).
+   */
+  refusal(): string | undefined {
+    if (this.full) return `Service Unavailable: too many sessions (at most ${this.options.maxSessions})`;
+    if (this.memory.over) this.reclaim();
+    if (this.memory.over) {
+      return `Service Unavailable: the sessions hold ${bytes(this.memory.bytes)} for resumable streams, over the ${bytes(this.memory.limitBytes)} of --session-memory, and none of them is idle`;
+    }
+    return undefined;
   }
 
   get(id: string): Endpoint | undefined {
@@ -84,6 +117,7 @@ export class Endpoints {
     const server = buildServer(this.deps);
     const stateful = !this.options.stateless;
     const endpoint: Endpoint = { server, transport: undefined!, inflight: new Set(), lastActive: Date.now(), closed: false, lastResume: 0 };
+    if (stateful && !this.options.eventStore) endpoint.store = new SessionEventStore(this.options.eventLimits, this.memory);
     endpoint.transport = new NodeStreamableHTTPServerTransport(
       stateful
         ? {
@@ -92,7 +126,7 @@ export class Endpoints {
               endpoint.id = id;
               this.sessions.set(id, endpoint);
             },
-            eventStore: this.options.eventStore?.() ?? new SessionEventStore(this.options.eventLimits),
+            eventStore: endpoint.store ?? this.options.eventStore!(),
           }
         : { sessionIdGenerator: undefined },
     );
@@ -100,6 +134,7 @@ export class Endpoints {
     server.onclose = () => {
       onclose?.(); // build's own listeners (reload notifications)
       endpoint.closed = true;
+      endpoint.store?.release();
       endpoint.inflight.clear();
       this.open.delete(endpoint);
       if (endpoint.id !== undefined) this.sessions.delete(endpoint.id);
@@ -121,6 +156,29 @@ export class Endpoints {
   async close(endpoint: Endpoint): Promise<void> {
     if (endpoint.closed) return;
     await endpoint.server.close().catch(() => {});
+  }
+
+  /**
+   * Over the memory budget: close the sessions idle the longest (no call in flight) until back under it. A client
+   * of a closed session gets 404 and starts a new one, as after the TTL. `sending` is the store that just grew: its
+   * session is delivering an answer right now, so it is not closed under its own feet.
+   */
+  private reclaim(sending?: object): void {
+    const idle = [...this.sessions.values()]
+      .filter((e) => !e.closed && e.inflight.size === 0 && e.store && e.store !== sending && e.store.size.bytes > 0)
+      .sort((a, b) => a.lastActive - b.lastActive);
+    let evicted = 0;
+    for (const e of idle) {
+      if (!this.memory.over) break;
+      e.store!.release(); // counted back at once; the close itself is asynchronous
+      void this.close(e);
+      evicted++;
+    }
+    if (evicted) {
+      this.deps.log.info(
+        `closed ${evicted} idle session${evicted === 1 ? '' : 's'}: the sessions held more than the ${bytes(this.memory.limitBytes)} of --session-memory`,
+      );
+    }
   }
 
   /** Close sessions idle for longer than the TTL; a session with a call in flight is not idle. */
