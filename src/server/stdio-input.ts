@@ -1,4 +1,4 @@
-// What reaches the SDK's stdio transport: whole, valid JSON-RPC lines only. The SDK's reader drops what it cannot
+// What reaches the SDK's stdio transport: whole, valid JSON-RPC messages only, each parsed and checked once here. The SDK's reader drops what it cannot
 // parse without a word (the request's sender waits forever) and closes the whole connection (exit 0, nothing on
 // stderr) on a line over its buffer limit. Here every line is judged first: a request that cannot be served gets
 // exactly one JSON-RPC error with its id, a line over the limit is skipped (not buffered) and answered, and the
@@ -30,8 +30,8 @@ export interface StdioInputOptions {
 const BEFORE_INITIALIZE = new Set(['initialize', 'ping', 'server/discover']);
 
 /**
- * A Transform from raw stdin bytes to whole accepted lines. Partial lines are held here, never in the SDK's buffer,
- * so a refused line cannot corrupt the next one.
+ * A Transform from raw stdin bytes to accepted messages (objects, parsed and checked: the transport hands them on
+ * without parsing them again). Partial lines are held here, so a refused line cannot corrupt the next one.
  */
 export class StdioInputGuard extends Transform {
   private readonly maxLineBytes: number;
@@ -43,7 +43,7 @@ export class StdioInputGuard extends Transform {
   private opened = false;
 
   constructor(private readonly options: StdioInputOptions) {
-    super();
+    super({ readableObjectMode: true });
     this.maxLineBytes = options.maxLineBytes ?? MAX_LINE_BYTES;
   }
 
@@ -125,7 +125,7 @@ export class StdioInputGuard extends Transform {
         return;
       }
     }
-    this.push(Buffer.concat([line, NEWLINE]));
+    this.push(message);
   }
 
   /** MCP (2025-06-18 on) has no batches: each request in one is answered with an error, so none waits. */
@@ -159,8 +159,6 @@ export class StdioInputGuard extends Transform {
     this.options.reject({ id: null, code: ProtocolErrorCode.InvalidRequest, message: `Invalid Request: ${describeIssues(err)}` });
   }
 }
-
-const NEWLINE = Buffer.from('\n');
 
 /** What is wrong with a request's envelope, in words (the schema's union error only says "Invalid input"). */
 function requestShapeProblem(obj: Record<string, unknown>): string | undefined {
