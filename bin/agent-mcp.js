@@ -3,12 +3,16 @@
 // JavaScript each time (Node 20 has no module compile cache of its own). The cache is made at build time;
 // when it is missing or made by another Node version, it is remade on exit (not by a run with other V8 flags).
 // AGENT_MCP_CODE_CACHE=off skips it; =write remakes it whatever the flags.
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
-import Module, { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
-import vm from 'node:vm';
+// CommonJS (bin/package.json): an ES module entry costs Node's ESM loader and the ESM facades of the built-ins it
+// imports (node:fs alone loads the fs streams), a few milliseconds of every start.
+'use strict';
+const { readFileSync, renameSync, writeFileSync } = require('node:fs');
+const { join } = require('node:path');
+const Module = require('node:module');
+const vm = require('node:vm');
 
-const file = fileURLToPath(new URL('../dist/cli.cjs', import.meta.url));
+const dist = join(__dirname, '..', 'dist');
+const file = join(dist, 'cli.cjs');
 const cacheFile = `${file}.cache`;
 const mode = process.env.AGENT_MCP_CODE_CACHE;
 let cachedData;
@@ -17,7 +21,7 @@ if (mode !== 'off' && mode !== 'write') {
     cachedData = readFileSync(cacheFile);
   } catch {}
 }
-const script = new vm.Script(Module.wrap(readFileSync(file, 'utf8')), { filename: file, cachedData });
+const script = new vm.Script(Module.wrap(readFileSync(file, 'latin1')), { filename: file, cachedData });
 // V8 rejects a cache made under other flags (NODE_OPTIONS=--max-old-space-size=..., node --some-flag): such a run
 // must not overwrite the install's cache, or runs with and without the flags would take turns remaking it.
 const otherFlags = process.execArgv.length > 0 || /(^|\s)-/.test(process.env.NODE_OPTIONS ?? '');
@@ -30,5 +34,5 @@ if (mode !== 'off' && (!cachedData || script.cachedDataRejected) && (mode === 'w
     } catch {} // a read-only install simply runs without the cache
   });
 }
-const module = { exports: {} };
-script.runInThisContext()(module.exports, createRequire(file), module, file, fileURLToPath(new URL('../dist', import.meta.url)));
+const module_ = { exports: {} };
+script.runInThisContext()(module_.exports, Module.createRequire(file), module_, file, dist);

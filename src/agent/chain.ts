@@ -1,11 +1,13 @@
 // The fallback chain of one call: the first usable model answers; retriable failures are retried with
 // backoff (honouring Retry-After), then the next model takes over for the rest of the call.
-// The module object, not a named import: node:test's fake timers replace its properties, not an import's binding.
-import timers from 'node:timers/promises';
 import { ModelUnavailableError, ProviderError, errorMessage } from '../errors.js';
 import type { ModelConfig } from '../config/types.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import type { CallContext, GenerateRequest, GenerateResult, Provider } from '../providers/types.js';
+import { lazyBuiltin } from '../util/builtins.js';
+
+// The module object, loaded on first use (a run may never wait): node:test's fake timers replace its properties.
+const timers = lazyBuiltin<typeof import('node:timers/promises')>('node:timers/promises');
 
 export const DEFAULT_MAX_RETRIES = 2;
 const BASE_DELAY_MS = 500;
@@ -115,7 +117,7 @@ export class ModelChain {
             break;
           }
           this.options.onEvent?.(`${model.name}: ${errorMessage(err)}; retry ${attempt + 1}/${retries} in ${delay} ms`);
-          await timers.setTimeout(delay, undefined, { signal: req.signal });
+          await timers().setTimeout(delay, undefined, { signal: req.signal });
         }
       }
       if (this.index + 1 < this.models.length)

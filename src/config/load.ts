@@ -79,6 +79,8 @@ export function loadConfigText(file: string, text: string, options: LoadOptions 
   return config;
 }
 
+const ONCE = { jitless: true } as const;
+
 /** Names of entries that failed the schema: cross-checks skip them instead of piling up echoes. */
 export interface BrokenEntries {
   models: Set<string>;
@@ -94,7 +96,9 @@ export interface BrokenEntries {
  */
 function parseLeniently(raw: unknown, source: YamlSource, issues: ConfigIssue[]): { data: RawConfig; broken: BrokenEntries } {
   const broken: BrokenEntries = { models: new Set(), tools: new Set(), mcpServers: new Set(), defaults: false };
-  const first = configSchema.safeParse(raw);
+  // jitless: the file is parsed once, so compiling a fast path for each object schema (zod's default) costs
+  // more than it saves (milliseconds of every start).
+  const first = configSchema.safeParse(raw, ONCE);
   if (first.success) return { data: first.data, broken };
   issues.push(...zodIssuesToConfigIssues(first.error, configSchema as never, raw, source));
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return { data: {}, broken };
@@ -126,7 +130,7 @@ function parseLeniently(raw: unknown, source: YamlSource, issues: ConfigIssue[])
         dropEntry(section, name);
       }
     }
-    result = configSchema.safeParse(pruned);
+    result = configSchema.safeParse(pruned, ONCE);
   }
   return { data: result.success ? result.data : ({} as RawConfig), broken };
 }

@@ -1,11 +1,13 @@
 // The offline, deterministic model: scripted replies, a minimal valid instance of an output schema, or an echo.
-// The module object, not a named import: node:test's fake timers replace its properties, not an import's binding.
-import timers from 'node:timers/promises';
 import { ProviderError } from '../errors.js';
 import type { ModelConfig } from '../config/types.js';
 import { minimalInstance } from '../util/json-schema.js';
 import { isRetryableStatus } from './error-mapping.js';
 import type { GenerateRequest, GenerateResult, Message, Provider, ToolCall } from './types.js';
+import { lazyBuiltin } from '../util/builtins.js';
+
+// The module object, loaded on first use (a run may never wait): node:test's fake timers replace its properties.
+const timers = lazyBuiltin<typeof import('node:timers/promises')>('node:timers/promises');
 
 type Scripted = NonNullable<ModelConfig['responses']>[number];
 
@@ -44,7 +46,7 @@ export function createProvider(model: ModelConfig): Provider {
     name: model.name,
     available: () => undefined,
     async generate(req) {
-      if (model.delayMs) await timers.setTimeout(model.delayMs, undefined, { signal: req.signal });
+      if (model.delayMs) await timers().setTimeout(model.delayMs, undefined, { signal: req.signal });
       const responses = model.responses;
       let text = '';
       let toolCalls: ToolCall[] = [];

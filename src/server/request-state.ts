@@ -2,9 +2,12 @@
 // secret can resume it. Wire shape: `am1.` base64url(deflate(JSON {p: payload, exp})) `.` base64url(HMAC-SHA256).
 // Signed, not encrypted: the client can read the conversation it is itself running; it cannot change it, replay
 // it after it expired, or hand a state minted under another secret.
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { lazyBuiltin } from '../util/builtins.js';
 import { AgentMcpError } from '../errors.js';
+
+// Loaded when a state is first sealed or opened: most servers never suspend a run.
+const crypto = lazyBuiltin<typeof import('node:crypto')>('node:crypto');
+const zlib = lazyBuiltin<typeof import('node:zlib')>('node:zlib');
 
 const PREFIX = 'am1.';
 /** A secret shorter than this is a configuration mistake (HMAC-SHA256 wants 32 bytes of key). */
@@ -39,12 +42,17 @@ export function createStateSealer(secret: string | undefined, now: () => number 
       2,
     );
   }
-  const key = secret !== undefined ? Buffer.from(secret, 'utf8') : randomBytes(32);
-  const mac = (body: string) => createHmac('sha256', key).update(body).digest();
+  let key: Buffer | undefined = secret !== undefined ? Buffer.from(secret, 'utf8') : undefined;
+  const mac = (body: string) => {
+    key ??= crypto().randomBytes(32);
+    return crypto().createHmac('sha256', key).update(body).digest();
+  };
   return {
     shared: secret !== undefined,
     seal(payload, ttlMs) {
-      const body = deflateRawSync(Buffer.from(JSON.stringify({ p: payload, exp: now() + ttlMs }))).toString('base64url');
+      const body = zlib()
+        .deflateRawSync(Buffer.from(JSON.stringify({ p: payload, exp: now() + ttlMs })))
+        .toString('base64url');
       return `${PREFIX}${body}.${mac(body).toString('base64url')}`;
     },
     open<T>(state: string): T {
@@ -55,7 +63,7 @@ export function createStateSealer(secret: string | undefined, now: () => number 
       const body = state.slice(PREFIX.length, dot);
       const given = Buffer.from(state.slice(dot + 1), 'base64url');
       const expected = mac(body);
-      if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+      if (given.length !== expected.length || !crypto().timingSafeEqual(given, expected)) {
         throw new RequestStateError(
           'forged',
           'requestState: the signature does not match (changed on the way, or issued by a server with another --state-secret)',
@@ -63,7 +71,7 @@ export function createStateSealer(secret: string | undefined, now: () => number 
       }
       let decoded: { p: T; exp: number };
       try {
-        decoded = JSON.parse(inflateRawSync(Buffer.from(body, 'base64url'), { maxOutputLength: MAX_STATE_BYTES }).toString('utf8'));
+        decoded = JSON.parse(zlib().inflateRawSync(Buffer.from(body, 'base64url'), { maxOutputLength: MAX_STATE_BYTES }).toString('utf8'));
       } catch {
         throw new RequestStateError('malformed', 'requestState: the state cannot be read');
       }

@@ -1,15 +1,17 @@
 // One downstream MCP server: started on first use, shared by every call and session, its tool list cached (and
 // refreshed on tools/list_changed), restarted on next use after a crash (with backoff), closed on demand.
-import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import type { CallToolResult, Client, PriorDiscovery, Tool, Transport } from '@modelcontextprotocol/client';
 import type { McpServerConfig } from '../config/types.js';
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
 import { fromCreateMessageParams, toCreateMessageResult } from '../providers/sampling.js';
+import { lazyBuiltin } from '../util/builtins.js';
 import { redact } from '../util/redact.js';
 import { answerElicitation, CallerTracker, type DownstreamCaller, eitherSignal, whoseRequest } from './downstream-caller.js';
 import { loadMcpClientSdk, type McpClientSdk } from './mcp-client-loader.js';
+
+const readline = lazyBuiltin<typeof import('node:readline')>('node:readline');
 
 declare const AGENT_MCP_VERSION: string;
 const VERSION = typeof AGENT_MCP_VERSION === 'string' ? AGENT_MCP_VERSION : '0.0.0';
@@ -277,7 +279,7 @@ export class McpConnection {
   private pipeStderr(stream: Readable | null): void {
     if (!stream) return;
     const { name } = this.config;
-    const lines = createInterface({ input: stream, crlfDelay: Infinity });
+    const lines = readline().createInterface({ input: stream, crlfDelay: Infinity });
     lines.on('line', (line) => {
       if (line.trim())
         this.log.info(`[${name}] ${line.length > MAX_STDERR_LINE ? `${line.slice(0, MAX_STDERR_LINE)}...` : line}`, { server: name });
