@@ -11,15 +11,17 @@ import { compileValidator, schemaProblem, startupSchemaProblem } from '../util/j
 import type { JsonSchema } from '../util/json-schema.js';
 import { missingKey, resolveModelChain, withKey } from './model-ref.js';
 import { descriptorOf, providersWithField } from './providers/index.js';
-import { configSchema, type RawConfig, type RawModel, type RawTool } from './schema.js';
+import { configSchema, type RawConfig, type RawModel, type RawTasks, type RawTool } from './schema.js';
 import {
   DEFAULT_MAX_STEPS,
   DEFAULT_OUTPUT_RETRIES,
+  DEFAULT_TASK_SETTINGS,
   DEFAULT_TIMEOUT_MS,
   type Config,
   type McpServerConfig,
   type ModelConfig,
   type PromptConfig,
+  type TaskSettings,
   type ToolConfig,
 } from './types.js';
 import { depthIssue, relocateUnclosedQuote } from './yaml-shape.js';
@@ -213,6 +215,7 @@ class CrossChecker {
           sessionMemoryBytes: this.size(['server', 'http', 'sessionMemory'], http.sessionMemory),
           redis: http.redis,
         },
+        tasks: this.taskSettings(server.tasks ?? {}),
       },
       models: this.models,
       tools,
@@ -223,6 +226,39 @@ class CrossChecker {
       judge: judge !== undefined ? this.resolve(judge, ['defaults', 'judge'])[0] : undefined,
       pricing: this.raw.pricing ?? {},
     };
+  }
+
+  private taskSettings(raw: RawTasks): TaskSettings {
+    const ms = (value: number | string | undefined, fallback: number) => (value !== undefined ? parseDuration(value) : fallback);
+    const d = DEFAULT_TASK_SETTINGS;
+    return {
+      resultTtlMs: ms(raw.resultTtl, d.resultTtlMs),
+      maxResultBytes: this.size(['server', 'tasks', 'maxResultBytes'], raw.maxResultBytes) ?? d.maxResultBytes,
+      pollIntervalMs: ms(raw.pollInterval, d.pollIntervalMs),
+      maxTasks: raw.maxTasks ?? d.maxTasks,
+      resultWaitMs: ms(raw.resultWait, d.resultWaitMs),
+    };
+  }
+
+  /** `task:` of a tool: the mode, and NAME_start / NAME_result only for required tools whose names are free. */
+  private taskMode(name: string, raw: RawTool): ToolConfig['task'] {
+    if (raw.task === undefined) return undefined;
+    const task = typeof raw.task === 'string' ? { mode: raw.task, plainTools: false } : { mode: raw.task.mode, plainTools: raw.task.plainTools ?? false };
+    if (task.plainTools) {
+      if (task.mode !== 'required') {
+        this.error(
+          ['tools', name, 'task', 'plainTools'],
+          'plainTools only goes with mode: required (a client that knows no tasks calls an optional tool plainly)',
+          'key',
+        );
+      }
+      for (const suffix of ['_start', '_result']) {
+        const taken = `${name}${suffix}`;
+        if (this.raw.tools?.[taken]) this.error(['tools', name, 'task', 'plainTools'], `tool "${taken}" already exists: rename it or drop plainTools`, 'key');
+        else if (!TOOL_NAME.test(taken)) this.error(['tools', name, 'task', 'plainTools'], `the generated tool name "${taken}" is longer than 128 characters`, 'key');
+      }
+    }
+    return task;
   }
 
   private size(path: PathSegment[], value: number | string | undefined): number | undefined {
@@ -347,6 +383,7 @@ class CrossChecker {
       this.error(path, 'no model: set model: on the tool or defaults.model (e.g. test, for an offline start)', 'key');
     }
     const timeout = raw.timeout ?? defaults.timeout;
+    const task = this.taskMode(name, raw);
     if (inputSchema && this.deep) this.checkExamples(raw, inputSchema, path);
     if (!prompt || !inputSchema) return undefined;
     return {
@@ -366,6 +403,7 @@ class CrossChecker {
       temperature: raw.temperature,
       annotations: raw.annotations,
       examples: raw.examples ?? [],
+      ...(task && { task }),
     };
   }
 

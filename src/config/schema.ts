@@ -55,6 +55,45 @@ const exampleSchema = z
   })
   .describe('A smoke test case run by `agent-mcp test`.');
 
+const taskMode = z
+  .enum(['optional', 'required'])
+  .describe(
+    'optional: a task-aware client may run the call as an MCP task (others call it plainly); required: only as a task (or through NAME_start / NAME_result with plainTools).',
+  );
+
+const taskModeSchema = z
+  .union([
+    taskMode,
+    z
+      .strictObject({
+        mode: taskMode,
+        plainTools: z
+          .boolean()
+          .optional()
+          .describe(
+            'Also serve NAME_start (starts the task, returns its id) and NAME_result (waits a bounded time for it), for clients that know no tasks. Only with mode: required.',
+          ),
+      })
+      .describe('The task mode, with options.'),
+  ])
+  .meta({
+    title: 'task',
+    description: 'Run calls of this tool as MCP tasks (long runs the client polls; kept server.tasks.resultTtl): optional or required.',
+  });
+
+export const tasksSchema = z
+  .strictObject({
+    resultTtl: duration.optional().describe('How long a finished task and its result are kept (default 1h).'),
+    maxResultBytes: z
+      .union([z.number().int().positive(), z.string()])
+      .optional()
+      .describe('Largest result kept for a task (default 1mb); a larger one fails the task with a clear status.'),
+    pollInterval: duration.optional().describe('How often clients are told to poll a task (default 2s).'),
+    maxTasks: z.number().int().min(1).max(100_000).optional().describe('Most tasks held at once, running and finished (default 1000).'),
+    resultWait: duration.optional().describe('Longest NAME_result waits for a task before it answers "still working" (default 50s).'),
+  })
+  .describe('MCP tasks: limits for the tools declared with task:.');
+
 export const toolSchema = z
   .strictObject({
     title: z.string().optional().describe('Human-readable title shown by clients.'),
@@ -96,6 +135,7 @@ export const toolSchema = z
       .optional()
       .describe('MCP tool annotations.'),
     examples: z.array(exampleSchema).optional().describe('Smoke tests run by `agent-mcp test`.'),
+    task: taskModeSchema.optional(),
   })
   .describe('A tool: one agent.');
 
@@ -189,6 +229,7 @@ export const configSchema = z
         version: z.string().optional().describe('Server version (default 1.0.0).'),
         instructions: z.string().optional().describe("Instructions for the client's model."),
         http: httpSchema.optional(),
+        tasks: tasksSchema.optional(),
       })
       .optional()
       .describe('Server identity and transport settings.'),
@@ -235,4 +276,5 @@ export type RawTool = z.infer<typeof toolSchema>;
 export type RawPrompt = z.infer<typeof promptSchema>;
 export type RawExample = z.infer<typeof exampleSchema>;
 export type RawHttp = z.infer<typeof httpSchema>;
+export type RawTasks = z.infer<typeof tasksSchema>;
 export type RawMcpServer = z.infer<typeof mcpServerSchema>;

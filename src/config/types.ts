@@ -32,7 +32,26 @@ export interface ToolConfig {
   temperature?: number;
   annotations?: Record<string, unknown>;
   examples: RawExample[];
+  /** `task:`: the call may (optional) or must (required) run as an MCP task; plainTools adds NAME_start / NAME_result. */
+  task?: { mode: 'optional' | 'required'; plainTools: boolean };
 }
+
+/** server.tasks, resolved. */
+export interface TaskSettings {
+  resultTtlMs: number;
+  maxResultBytes: number;
+  pollIntervalMs: number;
+  maxTasks: number;
+  resultWaitMs: number;
+}
+
+export const DEFAULT_TASK_SETTINGS: TaskSettings = {
+  resultTtlMs: 60 * 60_000,
+  maxResultBytes: 1024 * 1024,
+  pollIntervalMs: 2000,
+  maxTasks: 1000,
+  resultWaitMs: 50_000,
+};
 
 export interface PromptConfig {
   name: string;
@@ -81,7 +100,7 @@ export const DEFAULT_MCP_STARTUP_TIMEOUT_MS = 30_000;
 export interface Config {
   /** Absolute path of the file. */
   file: string;
-  server: { name: string; version: string; instructions?: string; http: HttpConfig };
+  server: { name: string; version: string; instructions?: string; http: HttpConfig; tasks: TaskSettings };
   models: Map<string, ModelConfig>;
   tools: Map<string, ToolConfig>;
   prompts: Map<string, PromptConfig>;

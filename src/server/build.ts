@@ -29,7 +29,9 @@ import { notifyListChanges } from './list-changed.js';
 import { ProtocolError } from '../errors.js';
 import { legacyClientSession, modernClientSession } from './client-session.js';
 import { EXAMPLE_META, exampleOf, onTape, withTapeMeta } from '../providers/recording/tape.js';
-import { PlainErrorServer } from './plain-errors.js';
+import type { TaskRuntime } from './task-runtime.js';
+import { plainTaskTools, withExecution } from './task-tools.js';
+import { hasTaskTools, installTasks, TaskAwareServer, taskCapabilities, taskRuntimeFor } from './tasks-wire.js';
 import { createStateSealer, RequestStateError, type StateSealer } from './request-state.js';
 
 /** `legacy`: a 2025-era connection or session (initialize first); `modern`: 2026-07-28 requests. */
@@ -42,17 +44,25 @@ export interface ServerDeps {
   downstream?: () => McpServerStatus[] | undefined;
   /** Seals and opens the state of 2026-07-28 round trips (a per-process secret when not given). */
   states?: StateSealer;
+  /** Where MCP tasks live and run (in memory, in this process, when not given). */
+  tasks?: TaskRuntime;
 }
 
 export function listTools(config: Config): Tool[] {
-  return [...config.tools.values()].map((t) => ({
-    name: t.name,
-    ...(t.title !== undefined && { title: t.title }),
-    ...(t.description !== undefined && { description: t.description }),
-    inputSchema: t.inputSchema,
-    ...(t.outputSchema && { outputSchema: t.outputSchema }),
-    ...(t.annotations && { annotations: t.annotations }),
-  }));
+  return [...config.tools.values()].flatMap((t) => [
+    withExecution(
+      {
+        name: t.name,
+        ...(t.title !== undefined && { title: t.title }),
+        ...(t.description !== undefined && { description: t.description }),
+        inputSchema: t.inputSchema,
+        ...(t.outputSchema && { outputSchema: t.outputSchema }),
+        ...(t.annotations && { annotations: t.annotations }),
+      },
+      t,
+    ),
+    ...plainTaskTools(t),
+  ]);
 }
 
 export function listPrompts(config: Config): Prompt[] {
@@ -149,15 +159,22 @@ function envelopeOf(ctx: ServerContext): Record<string, unknown> {
 export function buildServer(deps: ServerDeps, era: ServedEra = 'legacy', options: { listChanged?: boolean } = {}): Server {
   const config = deps.runner.current;
   const states = deps.states ?? processStates();
-  const server = new PlainErrorServer(
+  const server = new TaskAwareServer(
     { name: config.server.name, version: config.server.version },
     {
-      capabilities: { tools: { listChanged: true }, prompts: { listChanged: true }, logging: {}, completions: {} },
+      capabilities: {
+        tools: { listChanged: true },
+        prompts: { listChanged: true },
+        logging: {},
+        completions: {},
+        ...taskCapabilities(config, era),
+      },
       ...(config.server.instructions !== undefined && { instructions: config.server.instructions }),
     },
   );
   // The level the client asked for with logging/setLevel (2025 era); until then nothing is mirrored.
   let clientLevel: LoggingLevel | undefined;
+  const tasks = hasTaskTools(config) ? installTasks(server, deps.runner, taskRuntimeFor(deps.runner, deps.log, deps.tasks), era) : undefined;
 
   server.setRequestHandler('logging/setLevel', async (request) => {
     clientLevel = request.params.level;
@@ -167,6 +184,8 @@ export function buildServer(deps: ServerDeps, era: ServedEra = 'legacy', options
   server.setRequestHandler('tools/list', async () => ({ tools: listTools(deps.runner.current) }));
 
   server.setRequestHandler('tools/call', async (request, ctx) => {
+    const asTask = await tasks?.call(request, ctx);
+    if (asTask) return asTask as CallToolResult;
     const name = request.params.name;
     if (!deps.runner.current.tools.has(name)) {
       throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown tool: ${name}`);

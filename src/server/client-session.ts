@@ -29,6 +29,7 @@ export function modernClientSession(
   let pending = answer;
   return {
     era: 'modern',
+    suspends: true,
     capabilities,
     createMessage: async (params, options) => {
       const given = pending;
@@ -38,7 +39,9 @@ export function modernClientSession(
       return given.result;
     },
     elicit: async () => {
-      throw new Error('elicitation in the 2026-07-28 era is not served yet');
+      throw new Error(
+        'elicitation in the 2026-07-28 era is served only inside a task: declare the tool with task: optional or task: required',
+      );
     },
   };
 }
