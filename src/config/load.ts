@@ -243,7 +243,10 @@ class CrossChecker {
   /** `task:` of a tool: the mode, and NAME_start / NAME_result only for required tools whose names are free. */
   private taskMode(name: string, raw: RawTool): ToolConfig['task'] {
     if (raw.task === undefined) return undefined;
-    const task = typeof raw.task === 'string' ? { mode: raw.task, plainTools: false } : { mode: raw.task.mode, plainTools: raw.task.plainTools ?? false };
+    const task =
+      typeof raw.task === 'string'
+        ? { mode: raw.task, plainTools: false }
+        : { mode: raw.task.mode, plainTools: raw.task.plainTools ?? false };
     if (task.plainTools) {
       if (task.mode !== 'required') {
         this.error(
@@ -254,8 +257,10 @@ class CrossChecker {
       }
       for (const suffix of ['_start', '_result']) {
         const taken = `${name}${suffix}`;
-        if (this.raw.tools?.[taken]) this.error(['tools', name, 'task', 'plainTools'], `tool "${taken}" already exists: rename it or drop plainTools`, 'key');
-        else if (!TOOL_NAME.test(taken)) this.error(['tools', name, 'task', 'plainTools'], `the generated tool name "${taken}" is longer than 128 characters`, 'key');
+        if (this.raw.tools?.[taken])
+          this.error(['tools', name, 'task', 'plainTools'], `tool "${taken}" already exists: rename it or drop plainTools`, 'key');
+        else if (!TOOL_NAME.test(taken))
+          this.error(['tools', name, 'task', 'plainTools'], `the generated tool name "${taken}" is longer than 128 characters`, 'key');
       }
     }
     return task;

@@ -174,7 +174,9 @@ export function buildServer(deps: ServerDeps, era: ServedEra = 'legacy', options
   );
   // The level the client asked for with logging/setLevel (2025 era); until then nothing is mirrored.
   let clientLevel: LoggingLevel | undefined;
-  const tasks = hasTaskTools(config) ? installTasks(server, deps.runner, taskRuntimeFor(deps.runner, deps.log, deps.tasks), era) : undefined;
+  const tasks = hasTaskTools(config)
+    ? installTasks(server, deps.runner, taskRuntimeFor(deps.runner, deps.log, deps.tasks), era)
+    : undefined;
 
   server.setRequestHandler('logging/setLevel', async (request) => {
     clientLevel = request.params.level;

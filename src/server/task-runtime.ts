@@ -77,7 +77,10 @@ export class TaskRuntime {
         ...(call.clientCapabilities && { clientCapabilities: call.clientCapabilities }),
       });
     } catch (err) {
-      await this.store.finish(task.taskId, { status: 'failed', error: { code: INTERNAL_ERROR, message: `not queued: ${errorMessage(err)}` } });
+      await this.store.finish(task.taskId, {
+        status: 'failed',
+        error: { code: INTERNAL_ERROR, message: `not queued: ${errorMessage(err)}` },
+      });
       throw err;
     }
     this.log.debug('task created', { task: task.taskId, tool: call.tool });
@@ -120,7 +123,11 @@ export class TaskRuntime {
     const progress = new ProgressReporter(
       (update) =>
         void store
-          .setProgress(job.taskId, { progress: update.progress, ...(update.total !== undefined && { total: update.total }), message: update.message })
+          .setProgress(job.taskId, {
+            progress: update.progress,
+            ...(update.total !== undefined && { total: update.total }),
+            message: update.message,
+          })
           .catch(() => {}),
       // The record is read when the client polls: no heartbeat is needed to keep a connection alive.
       { heartbeatMs: 2 ** 31 - 1 },
@@ -140,7 +147,10 @@ export class TaskRuntime {
       if (bytes > max) {
         await store.finish(job.taskId, {
           status: 'failed',
-          error: { code: INTERNAL_ERROR, message: `the result is ${bytes} bytes, over the ${max} bytes kept for a task (server.tasks.maxResultBytes)` },
+          error: {
+            code: INTERNAL_ERROR,
+            message: `the result is ${bytes} bytes, over the ${max} bytes kept for a task (server.tasks.maxResultBytes)`,
+          },
         });
       } else {
         await store.finish(job.taskId, { status: 'completed', result });
@@ -209,7 +219,8 @@ export function taskClientSession(store: TaskStore, job: TaskJob): ClientSession
       }
       if (options.signal.aborted) throw options.signal.reason ?? new Error('aborted');
       const left = end - Date.now();
-      if (left <= 0) throw new ProtocolError(-32001, `the client did not answer ${request.method} within ${Math.round(options.timeoutMs / 1000)}s`);
+      if (left <= 0)
+        throw new ProtocolError(-32001, `the client did not answer ${request.method} within ${Math.round(options.timeoutMs / 1000)}s`);
       task = await store.waitForChange(job.taskId, task.version, { timeoutMs: Math.min(left, WAIT_SLICE_MS), signal: options.signal });
     }
     throw new ProtocolError(INVALID_PARAMS, `task ${job.taskId} ended while waiting for the client's answer to ${request.method}`);

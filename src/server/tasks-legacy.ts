@@ -38,7 +38,10 @@ export function legacyOwner(ctx: ServerContext, connection: string): string {
 const taskIdParams = z.object({ taskId: z.string(), _meta: z.record(z.string(), z.unknown()).optional() });
 
 /** Register tasks/get|result|list|cancel on a 2025-era server; returns this connection's id (the owner of its tasks). */
-export function installLegacyTasks(server: Server, tasks: TaskRuntime): { connection: string; created: (task: TaskRecord, ctx: ServerContext) => void } {
+export function installLegacyTasks(
+  server: Server,
+  tasks: TaskRuntime,
+): { connection: string; created: (task: TaskRecord, ctx: ServerContext) => void } {
   const connection = randomUUID();
   const closing = new AbortController();
   const previousClose = server.onclose;
@@ -97,11 +100,13 @@ export function installLegacyTasks(server: Server, tasks: TaskRuntime): { connec
             })
             .then(
               (answer) => tasks.store.answerInput(taskId, { [key]: answer as unknown as JsonValue }),
-              (err) => tasks.store.answerInput(taskId, { [key]: inputFailure(`the client refused ${request.method}: ${errorMessage(err)}`) }),
+              (err) =>
+                tasks.store.answerInput(taskId, { [key]: inputFailure(`the client refused ${request.method}: ${errorMessage(err)}`) }),
             )
             .catch(() => {});
         }
-        if (signal.aborted || Date.now() > end) throw new ProtocolError(ProtocolErrorCode.InternalError, `task ${taskId} is still ${task.status}`);
+        if (signal.aborted || Date.now() > end)
+          throw new ProtocolError(ProtocolErrorCode.InternalError, `task ${taskId} is still ${task.status}`);
         task = (await tasks.store.waitForChange(taskId, task.version, { timeoutMs: 30_000, signal })) ?? (await lookupTask(tasks, taskId));
       }
       return terminalPayload(task);
@@ -124,7 +129,8 @@ function terminalPayload(task: TaskRecord): Result {
     const meta = (result._meta ?? {}) as Record<string, JsonValue>;
     return { ...result, _meta: { ...meta, ...related } } as Result;
   }
-  if (task.status === 'failed') throw new ProtocolError(task.error?.code ?? ProtocolErrorCode.InternalError, task.error?.message ?? 'the task failed');
+  if (task.status === 'failed')
+    throw new ProtocolError(task.error?.code ?? ProtocolErrorCode.InternalError, task.error?.message ?? 'the task failed');
   throw new ProtocolError(ProtocolErrorCode.InvalidRequest, `task ${task.taskId} was cancelled`);
 }
 

@@ -36,7 +36,8 @@ function detailed(task: TaskRecord): Record<string, unknown> {
   const base = modernTask(task);
   switch (task.status) {
     case 'completed':
-      return { ...base, result: task.result ?? { content: [] } };
+      // The result as a 2026-07-28 tools/call would have answered it.
+      return { ...base, result: { resultType: 'complete', ...(task.result ?? { content: [] }) } };
     case 'failed':
       return { ...base, error: task.error ?? { code: -32603, message: 'the task failed' } };
     case 'input_required':

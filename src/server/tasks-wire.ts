@@ -14,6 +14,7 @@ import type { Runtime } from '../agent/runtime.js';
 import type { Config, ToolConfig } from '../config/types.js';
 import { ProtocolError } from '../errors.js';
 import type { Logger } from '../log.js';
+import { TaskLimitError } from '../tasks/store.js';
 import type { JsonValue, TaskRecord } from '../tasks/types.js';
 import { PlainErrorServer } from './plain-errors.js';
 import { TaskRuntime } from './task-runtime.js';
@@ -62,17 +63,23 @@ export function installTasks(server: PlainErrorServer, runner: Runtime, tasks: T
   const owner = (ctx: ServerContext) => (legacy ? legacyOwner(ctx, legacy.connection) : undefined);
   const capabilitiesOf = (ctx: ServerContext): Record<string, unknown> | undefined =>
     era === 'modern'
-      ? ((ctx.mcpReq.envelope ?? {}) as Record<string, unknown>)[CLIENT_CAPABILITIES_META_KEY] as Record<string, unknown> | undefined
+      ? (((ctx.mcpReq.envelope ?? {}) as Record<string, unknown>)[CLIENT_CAPABILITIES_META_KEY] as Record<string, unknown> | undefined)
       : (server.getClientCapabilities() as Record<string, unknown> | undefined);
-  const start = (tool: ToolConfig, args: unknown, ctx: ServerContext, ttlMs?: number) =>
-    tasks.start({
-      tool: tool.name,
-      args: (args ?? {}) as JsonValue,
-      era: era === 'modern' ? 'modern' : '2025',
-      owner: owner(ctx),
-      clientCapabilities: capabilitiesOf(ctx) as { [key: string]: JsonValue } | undefined,
-      ttlMs,
-    });
+  const start = async (tool: ToolConfig, args: unknown, ctx: ServerContext, ttlMs?: number) => {
+    try {
+      return await tasks.start({
+        tool: tool.name,
+        args: (args ?? {}) as JsonValue,
+        era: era === 'modern' ? 'modern' : '2025',
+        owner: owner(ctx),
+        clientCapabilities: capabilitiesOf(ctx) as { [key: string]: JsonValue } | undefined,
+        ttlMs,
+      });
+    } catch (err) {
+      if (err instanceof TaskLimitError) throw new ProtocolError(ProtocolErrorCode.InternalError, err.message);
+      throw err;
+    }
+  };
   const created = (task: TaskRecord, ctx: ServerContext): Result => {
     if (!legacy) return passThrough(modernCreated(task));
     legacy.created(task, ctx);
@@ -88,7 +95,10 @@ export function installTasks(server: PlainErrorServer, runner: Runtime, tasks: T
         if (plain.kind === 'start') return startedResult(plain.tool, await start(plain.tool, request.params.arguments, ctx));
         const taskId = (request.params.arguments as { taskId?: unknown } | undefined)?.taskId;
         if (typeof taskId !== 'string')
-          throw new ProtocolError(ProtocolErrorCode.InvalidParams, `${name}: taskId (a string from ${plain.tool.name}${START_SUFFIX}) is required`);
+          throw new ProtocolError(
+            ProtocolErrorCode.InvalidParams,
+            `${name}: taskId (a string from ${plain.tool.name}${START_SUFFIX}) is required`,
+          );
         try {
           const task = await lookupTask(tasks, taskId);
           if (task.tool !== plain.tool.name || (task.owner?.startsWith('session:') && task.owner !== owner(ctx))) throw notFound(taskId);
@@ -118,10 +128,7 @@ export function installTasks(server: PlainErrorServer, runner: Runtime, tasks: T
 }
 
 function requiredError(tool: ToolConfig, era: Era): ProtocolError {
-  const how =
-    era === 'legacy'
-      ? 'call it with params.task'
-      : `the client must list the ${TASKS_EXTENSION} extension in its capabilities`;
+  const how = era === 'legacy' ? 'call it with params.task' : `the client must list the ${TASKS_EXTENSION} extension in its capabilities`;
   const plain = tool.task?.plainTools ? `, or use ${tool.name}${START_SUFFIX} and ${tool.name}${RESULT_SUFFIX}` : '';
   return new ProtocolError(ProtocolErrorCode.MethodNotFound, `Tool ${tool.name} runs only as a task (task: required): ${how}${plain}`);
 }
