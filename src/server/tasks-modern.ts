@@ -55,7 +55,8 @@ export function clientHasTasks(capabilities: unknown): boolean {
 
 const params = {
   get: z.object({ taskId: z.string(), requestState: z.string().optional() }).loose(),
-  update: z.object({ taskId: z.string(), inputResponses: z.record(z.string(), z.unknown()) }).loose(),
+  // The SDK lifts `inputResponses` out of the params into ctx.mcpReq.inputResponses (as for a retried tools/call).
+  update: z.object({ taskId: z.string(), inputResponses: z.record(z.string(), z.unknown()).optional() }).loose(),
   cancel: z.object({ taskId: z.string() }).loose(),
 };
 
@@ -65,9 +66,10 @@ export function installModernTasks(server: Server, tasks: TaskRuntime): void {
     return { ...detailed(task), ...taskExtras(task) };
   });
 
-  server.setRequestHandler('tasks/update', { params: params.update }, async ({ taskId, inputResponses }) => {
+  server.setRequestHandler('tasks/update', { params: params.update }, async ({ taskId, inputResponses }, ctx) => {
     await lookupTask(tasks, taskId);
-    await tasks.store.answerInput(taskId, inputResponses as Record<string, JsonValue>);
+    const responses = inputResponses ?? (ctx.mcpReq as { inputResponses?: Record<string, unknown> }).inputResponses ?? {};
+    await tasks.store.answerInput(taskId, responses as Record<string, JsonValue>);
     return {};
   });
 

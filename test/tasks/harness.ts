@@ -139,6 +139,8 @@ export async function serveLegacy(
 export interface ServedModern extends Served {
   /** Send one 2026-07-28 request as is (headers as a client sends them) and read its JSON-RPC answer. */
   rawDispatch: RawClientDispatch;
+  /** POST one JSON-RPC message with exactly these extra headers; the JSON-RPC answer. */
+  post(message: Record<string, unknown>, headers: Record<string, string>): Promise<JsonRpcResponse>;
   framing: { protocolVersion: string; clientInfo: { name: string; version: string }; clientCapabilities: Record<string, unknown> };
 }
 
@@ -161,31 +163,32 @@ export async function serveModern(
   );
   await client.connect(new StreamableHTTPClientTransport(new URL(ENDPOINT), { fetch: fetchIn }));
   let id = 0;
-  const rawDispatch: RawClientDispatch = async (request, options) => {
-    const message = { jsonrpc: '2.0', id: ++id, ...(request as Record<string, unknown>) } as unknown as {
-      method: string;
-      params?: Record<string, unknown>;
-    };
-    const name = message.params?.taskId ?? message.params?.name;
+  const post = async (message: Record<string, unknown>, headers: Record<string, string>, signal?: AbortSignal) => {
     const response = await fetchIn(ENDPOINT, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
         accept: 'application/json, text/event-stream',
         'mcp-protocol-version': '2026-07-28',
-        'mcp-method': message.method,
-        ...(typeof name === 'string' && { 'mcp-name': name }),
+        ...headers,
       },
-      body: JSON.stringify(message),
-      ...(options?.signal && { signal: options.signal }),
+      body: JSON.stringify({ jsonrpc: '2.0', id: ++id, ...message }),
+      ...(signal && { signal }),
     });
     return toRpcResponse(await response.text());
+  };
+  // As a client sends it: Mcp-Method, and Mcp-Name = the tool name or the task id.
+  const rawDispatch: RawClientDispatch = async (request, options) => {
+    const message = request as { method: string; params?: Record<string, unknown> };
+    const name = message.params?.taskId ?? message.params?.name;
+    return post(message, { 'mcp-method': message.method, ...(typeof name === 'string' && { 'mcp-name': name }) }, options?.signal);
   };
   return {
     runtime,
     tasks,
     client,
     rawDispatch,
+    post,
     framing: { protocolVersion: '2026-07-28', clientInfo: { name: 'task-tests', version: '1.0.0' }, clientCapabilities: capabilities },
     async close() {
       await client.close();

@@ -74,7 +74,7 @@ test('capabilities and tools: tasks advertised, execution.taskSupport per tool, 
     properties: { taskId: { type: 'string', description: 'The taskId summary_start returned.' } },
     required: ['taskId'],
   });
-  assert.deepEqual((result.outputSchema?.properties as Record<string, unknown>).result, {
+  assert.deepEqual((result.outputSchema!.properties as Record<string, unknown>).result, {
     type: 'object',
     properties: { summary: { type: 'string' } },
     required: ['summary'],
@@ -123,7 +123,7 @@ test('progress and status: notifications/progress to the call’s token, notific
   for (const n of status) TaskStatusNotificationV1Schema.parse(n);
   const progress = mine().filter((n) => n.method === 'notifications/progress');
   assert.ok(progress.length > 0, 'progress reached the client after the task was answered');
-  assert.ok(progress.every((n) => n.params.progressToken === 'tok-1'));
+  assert.ok(progress.every((n) => n.params?.progressToken === 'tok-1'));
 });
 
 test('tasks/cancel aborts the run: the provider request is closed, the task says cancelled', async () => {
