@@ -94,9 +94,11 @@ export function zodIssuesToConfigIssues(error: z.ZodError, schema: AnySchema, ra
       case 'invalid_union': {
         const expected = where.endsWith('model')
           ? 'a model name or a list of model names'
-          : where.endsWith('timeout') || where.endsWith('delay') || where.endsWith('sessionTtl')
+          : /(timeout|delay|sessionTtl|resultTtl|pollInterval|resultWait)$/i.test(where)
             ? 'a duration such as 90s or 5m'
-            : 'a valid value';
+            : where.endsWith('.task')
+              ? 'optional, required or { mode: required, plainTools: true }'
+              : 'a valid value';
         out.push(source.valueAt(path, `${prefix}expected ${expected}, got ${describeValue(value)}`));
         break;
       }

@@ -162,27 +162,7 @@ export async function serveModern(
     { capabilities: capabilities as never, versionNegotiation: { mode: { pin: '2026-07-28' } } },
   );
   await client.connect(new StreamableHTTPClientTransport(new URL(ENDPOINT), { fetch: fetchIn }));
-  let id = 0;
-  const post = async (message: Record<string, unknown>, headers: Record<string, string>, signal?: AbortSignal) => {
-    const response = await fetchIn(ENDPOINT, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        accept: 'application/json, text/event-stream',
-        'mcp-protocol-version': '2026-07-28',
-        ...headers,
-      },
-      body: JSON.stringify({ jsonrpc: '2.0', id: ++id, ...message }),
-      ...(signal && { signal }),
-    });
-    return toRpcResponse(await response.text());
-  };
-  // As a client sends it: Mcp-Method, and Mcp-Name = the tool name or the task id.
-  const rawDispatch: RawClientDispatch = async (request, options) => {
-    const message = request as { method: string; params?: Record<string, unknown> };
-    const name = message.params?.taskId ?? message.params?.name;
-    return post(message, { 'mcp-method': message.method, ...(typeof name === 'string' && { 'mcp-name': name }) }, options?.signal);
-  };
+  const { post, rawDispatch } = dispatcher(ENDPOINT, fetchIn);
   return {
     runtime,
     tasks,
@@ -196,6 +176,31 @@ export async function serveModern(
       await close();
     },
   };
+}
+
+/** Raw 2026-07-28 requests to one endpoint, with the headers a client sends (Mcp-Method; Mcp-Name = tool or task). */
+export function dispatcher(url: string, fetchImpl: typeof fetch) {
+  let id = 0;
+  const post = async (message: Record<string, unknown>, headers: Record<string, string>, signal?: AbortSignal) => {
+    const response = await fetchImpl(url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+        'mcp-protocol-version': '2026-07-28',
+        ...headers,
+      },
+      body: JSON.stringify({ jsonrpc: '2.0', id: ++id, ...message }),
+      ...(signal && { signal }),
+    });
+    return toRpcResponse(await response.text());
+  };
+  const rawDispatch: RawClientDispatch = async (request, options) => {
+    const message = request as { method: string; params?: Record<string, unknown> };
+    const name = message.params?.taskId ?? message.params?.name;
+    return post(message, { 'mcp-method': message.method, ...(typeof name === 'string' && { 'mcp-name': name }) }, options?.signal);
+  };
+  return { post, rawDispatch };
 }
 
 /** A JSON body, or the SSE stream's answer (its last message with an id). */

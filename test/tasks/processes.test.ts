@@ -1,0 +1,72 @@
+// The task wire through the real CLI, one process per era: stdio (2025 era; closing stdin ends a task still
+// running, its provider request included) and Streamable HTTP on a loopback port (2026-07-28 era).
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+import { createTaskSessionFromClient, resultFromTaskOutcome } from '@modelcontextprotocol/ext-tasks/client';
+import { BIN, cleanEnv, writeConfig } from '../helpers/cli.ts';
+import { FakeOpenAI } from '../fakes/openai-server.ts';
+import { startHttp } from '../server/http-helpers.ts';
+import { dispatcher, taskConfig } from './harness.ts';
+
+const openai = new FakeOpenAI();
+before(() => openai.start());
+after(() => openai.stop());
+
+test('stdio, 2025 era: a task runs to its result; closing the connection ends a running one and its provider request', async () => {
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [BIN, 'serve', writeConfig(taskConfig(openai.url))],
+    env: cleanEnv(),
+    stderr: 'pipe',
+  });
+  const client = new Client({ name: 'task-tests', version: '1.0.0' }, { versionNegotiation: { mode: 'legacy' } });
+  await client.connect(transport);
+  const session = createTaskSessionFromClient(client, { endpointId: 'stdio-tests' });
+  const execution = await session.callTool('summary', { topic: 'socks' });
+  assert.equal(execution.kind, 'task');
+  const { outcome } = await execution.settle();
+  assert.deepEqual((resultFromTaskOutcome(outcome) as { structuredContent: unknown }).structuredContent, { summary: 'text' });
+
+  openai.reply({ hang: true });
+  const before = openai.requests.length;
+  const running = await session.callTool('long', { topic: 'forever' });
+  assert.equal(running.kind, 'task');
+  const [request] = (await openai.waitForRequests(before + 1)).slice(-1);
+  await session.close();
+  await client.close();
+  await request!.closed; // the process ended the run on its way out: the provider's socket closed
+});
+
+test('http, 2026-07-28 era: the extension over a loopback port, Mcp-Name checked by the server', async () => {
+  const server = await startHttp([], { yaml: taskConfig(openai.url) });
+  try {
+    const client = new Client(
+      { name: 'task-tests', version: '1.0.0' },
+      { capabilities: {}, versionNegotiation: { mode: { pin: '2026-07-28' } } },
+    );
+    await client.connect(new StreamableHTTPClientTransport(new URL(server.url)));
+    const { rawDispatch, post } = dispatcher(server.url, fetch);
+    const framing = { protocolVersion: '2026-07-28', clientInfo: { name: 'task-tests', version: '1.0.0' }, clientCapabilities: {} };
+    const session = createTaskSessionFromClient(client, { endpointId: 'http-tests', rawDispatch, v2RequestFraming: framing });
+    const execution = await session.callTool('summary', { topic: 'wool' });
+    assert.equal(execution.kind, 'task');
+    const { outcome } = await execution.settle();
+    assert.deepEqual((resultFromTaskOutcome(outcome) as { structuredContent: unknown }).structuredContent, { summary: 'text' });
+    const meta = {
+      'io.modelcontextprotocol/protocolVersion': '2026-07-28',
+      'io.modelcontextprotocol/clientInfo': framing.clientInfo,
+      'io.modelcontextprotocol/clientCapabilities': {},
+    };
+    const mismatch = await post(
+      { method: 'tasks/get', params: { taskId: execution.handle!.taskId, _meta: meta } },
+      { 'mcp-method': 'tasks/get', 'mcp-name': 'someone-else' },
+    );
+    assert.equal(mismatch.kind, 'error');
+    await session.close();
+    await client.close();
+  } finally {
+    await server.stop();
+  }
+});
