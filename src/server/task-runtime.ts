@@ -2,7 +2,6 @@
 // and runs the job: the agent run through the Runtime, its progress and its requests for the client written to the
 // task record, its outcome stored (bounded in bytes), a tasks/cancel turned into an abort of the run. Both eras'
 // wire (tasks-legacy.ts, tasks-modern.ts) and the plain NAME_start / NAME_result tools read and write through it.
-import { randomUUID } from 'node:crypto';
 import { ProgressReporter } from '../agent/progress.js';
 import type { Runtime } from '../agent/runtime.js';
 import type { TaskSettings } from '../config/types.js';
@@ -11,11 +10,19 @@ import { errorMessage, ProtocolError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { ClientRequestOptions, ClientSession } from '../providers/client-session.js';
 import { InProcessTaskQueue } from '../tasks/in-process-queue.js';
+import { lazyBuiltin } from '../util/builtins.js';
 import { MemoryTaskStore } from '../tasks/memory-store.js';
 import type { TaskJob, TaskQueue } from '../tasks/queue.js';
 import type { TaskStore } from '../tasks/store.js';
 import { isTerminal, type JsonValue, type TaskInputRequest, type TaskRecord } from '../tasks/types.js';
 import { toCallToolResult } from './build.js';
+
+const crypto = lazyBuiltin<typeof import('node:crypto')>('node:crypto');
+
+/** A random id (node:crypto is loaded on first use, not at start-up). */
+export function randomId(): string {
+  return crypto().randomUUID();
+}
 
 /** JSON-RPC codes a task fails with. */
 const INTERNAL_ERROR = -32603;
@@ -49,7 +56,7 @@ export class TaskRuntime {
 
   /** The process's default: in memory, in this process, bounded by the file's server.tasks. */
   static inMemory(runner: Runtime, log: Logger): TaskRuntime {
-    const settings = runner.current.server.tasks;
+    const settings = runner.current.server.tasks ?? DEFAULT_TASK_SETTINGS;
     return new TaskRuntime(
       runner,
       log,
@@ -207,7 +214,7 @@ function failureOf(answer: JsonValue): string | undefined {
  */
 export function taskClientSession(store: TaskStore, job: TaskJob): ClientSession {
   const ask = async (request: TaskInputRequest, options: ClientRequestOptions): Promise<JsonValue> => {
-    const key = `${request.method === 'sampling/createMessage' ? 'sample' : 'elicit'}-${randomUUID().slice(0, 8)}`;
+    const key = `${request.method === 'sampling/createMessage' ? 'sample' : 'elicit'}-${randomId().slice(0, 8)}`;
     let task = await store.addInputRequest(job.taskId, key, request);
     const end = Date.now() + options.timeoutMs;
     while (task && !isTerminal(task.status)) {

@@ -2,14 +2,13 @@
 // answers a CreateTaskResult at once; tasks/get, tasks/result (blocks until the task ends, relaying the run's requests
 // for the client tagged with the related task), tasks/list (this session's tasks), tasks/cancel; and
 // notifications/tasks/status (+ notifications/progress with the call's token) while the session lasts.
-import { randomUUID } from 'node:crypto';
 import { ProtocolErrorCode, RELATED_TASK_META_KEY, type Result, type Server, type ServerContext } from '@modelcontextprotocol/server';
 import { z } from 'zod';
 import { errorMessage, ProtocolError } from '../errors.js';
 import { TaskCursorError } from '../tasks/store.js';
 import { isTerminal, type JsonValue, type TaskRecord } from '../tasks/types.js';
-import { inputFailure, type TaskRuntime } from './task-runtime.js';
-import { lookupTask, taskExtras } from './task-tools.js';
+import { inputFailure, randomId, type TaskRuntime } from './task-runtime.js';
+import { lookupTask, shownStatusMessage, taskExtras } from './task-tools.js';
 
 /** The server capability that says tools/call may be a task, and tasks/list and tasks/cancel are served. */
 export const LEGACY_TASK_CAPABILITY = { list: {}, cancel: {}, requests: { tools: { call: {} } } };
@@ -22,7 +21,7 @@ export function legacyTask(task: TaskRecord): Record<string, JsonValue> {
   return {
     taskId: task.taskId,
     status: task.status,
-    ...(task.statusMessage !== undefined && { statusMessage: task.statusMessage }),
+    ...(shownStatusMessage(task) !== undefined && { statusMessage: shownStatusMessage(task) }),
     createdAt: new Date(task.createdAt).toISOString(),
     lastUpdatedAt: new Date(task.lastUpdatedAt).toISOString(),
     ttl: task.ttlMs,
@@ -42,7 +41,7 @@ export function installLegacyTasks(
   server: Server,
   tasks: TaskRuntime,
 ): { connection: string; created: (task: TaskRecord, ctx: ServerContext) => void } {
-  const connection = randomUUID();
+  const connection = randomId();
   const closing = new AbortController();
   const previousClose = server.onclose;
   server.onclose = () => {

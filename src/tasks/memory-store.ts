@@ -1,6 +1,6 @@
 // The task store in one process's memory (the default without --redis). Records are copied in and out, so a
 // caller holding one never sees a later change and the contract is the same as a store that serialises.
-import { randomUUID } from 'node:crypto';
+import { lazyBuiltin } from '../util/builtins.js';
 import {
   MAX_INPUT_REQUESTS,
   TaskCursorError,
@@ -23,6 +23,9 @@ import {
 } from './types.js';
 
 export const DEFAULT_MAX_TASKS = 1000;
+
+// Loaded when the first task is created: start-up does not pay for node:crypto.
+const crypto = lazyBuiltin<typeof import('node:crypto')>('node:crypto');
 
 const copy = <T>(value: T): T => structuredClone(value);
 
@@ -48,7 +51,7 @@ export class MemoryTaskStore implements TaskStore {
     if (this.tasks.size >= this.maxTasks && !this.evictOneFinished()) throw new TaskLimitError(this.maxTasks);
     const now = this.now();
     const task: TaskRecord = {
-      taskId: randomUUID(),
+      taskId: crypto().randomUUID(),
       tool: init.tool,
       ...(init.owner !== undefined ? { owner: init.owner } : {}),
       status: 'working',
