@@ -23,6 +23,48 @@ const durationMs = minutes * 60_000;
 const warmupMs = Math.min(5 * 60_000, Math.max(30_000, durationMs / 5));
 const sampleMs = Number(process.env.SOAK_SAMPLE_MS ?? 5_000);
 const WORKERS = 8;
+/**
+ * Flat or not, from the samples after warm-up. RSS saws up and down by a quarter as the heap fills and is
+ * collected, so single samples say little: compare the median of the first tenth after warm-up (at least 3
+ * samples) with the median of the last tenth, and report the floors (lowest samples, near the live heap) too.
+ */
+function rssVerdict(all: { t: number; rss: number }[], warmup: number) {
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+  const mib = (kib: number) => +(kib / 1024).toFixed(1);
+  const after = all.filter((s) => s.t >= warmup).map((s) => s.rss);
+  const window = Math.max(3, Math.floor(after.length / 10));
+  const first = after.slice(0, window);
+  const last = after.slice(-window);
+  const start = median(first);
+  const end = median(last);
+  const growth = start ? (end - start) / start : 0;
+  return {
+    flat: after.length >= 2 * window && growth <= 0.1,
+    report: {
+      samplesAfterWarmup: after.length,
+      rssMiB: {
+        firstTenthMedian: mib(start),
+        lastTenthMedian: mib(end),
+        firstTenthFloor: mib(Math.min(...first)),
+        lastTenthFloor: mib(Math.min(...last)),
+        peak: mib(Math.max(...after)),
+      },
+      growthPercent: +(growth * 100).toFixed(1),
+    },
+  };
+}
+
+// `bench/soak.ts --analyze FILE`: the verdict of a finished run again, from its SOAK_LOG.
+if (process.argv[2] === '--analyze') {
+  const lines = readFileSync(process.argv[3]!, 'utf8').trim().split('\n');
+  const logged = lines.map((l) => JSON.parse(l) as { t: number; rss: number; minutes?: number });
+  const last = logged.at(-1)!.t;
+  const warmup = Math.min(5 * 60_000, Math.max(30_000, last / 5));
+  const v = rssVerdict(logged, warmup);
+  console.log(JSON.stringify({ warmupSeconds: warmup / 1000, ...v.report, verdict: v.flat ? 'flat' : 'GREW' }, null, 2));
+  process.exit(v.flat ? 0 : 1);
+}
+
 /** Every RSS sample, one JSON line each (SOAK_LOG=path; default: none). */
 const logFile = process.env.SOAK_LOG;
 if (logFile) writeFileSync(logFile, '');
@@ -314,26 +356,13 @@ const alive = child.exitCode === null;
 child.kill('SIGTERM');
 await fake.stop();
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
-const after = samples.filter((s) => s.t >= warmupMs);
-const start = median(after.slice(0, 3).map((s) => s.rss));
-const end = median(after.slice(-3).map((s) => s.rss));
-const peak = Math.max(...after.map((s) => s.rss));
-const growth = start ? (end - start) / start : 0;
-const flat = after.length >= 3 && growth <= 0.1;
+const verdict = rssVerdict(samples, warmupMs);
+const passed = verdict.flat && alive && counts.unexpected === 0;
 console.log(
   JSON.stringify(
-    {
-      minutes,
-      warmupSeconds: warmupMs / 1000,
-      rssMiB: { afterWarmup: +(start / 1024).toFixed(1), end: +(end / 1024).toFixed(1), peak: +(peak / 1024).toFixed(1) },
-      growthPercent: +(growth * 100).toFixed(1),
-      serverAlive: alive,
-      ...counts,
-      verdict: flat && alive && counts.unexpected === 0 ? 'flat' : 'FAILED',
-    },
+    { minutes, warmupSeconds: warmupMs / 1000, ...verdict.report, serverAlive: alive, ...counts, verdict: passed ? 'flat' : 'FAILED' },
     null,
     2,
   ),
 );
-process.exit(flat && alive && counts.unexpected === 0 ? 0 : 1);
+process.exit(passed ? 0 : 1);
