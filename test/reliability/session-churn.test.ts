@@ -11,7 +11,7 @@ import { Logger } from '../../src/log.ts';
 import { type HttpServerHandle, resolveHttpOptions, startHttpServer } from '../../src/server/http.ts';
 import type { HttpOptions } from '../../src/server/http/options.ts';
 import { exchange, openSession, post, responsesTo, until } from './http-client.ts';
-import { isSuccess } from './hostile.ts';
+import { ENVELOPE, isSuccess } from './hostile.ts';
 
 const YAML = `
 models:
@@ -224,4 +224,24 @@ test('over --session-memory with every session busy, a new session is refused wi
   await until(() => server.stats().sessions === 1, 'the idle session to close');
   assert.equal((await post(url, { jsonrpc: '2.0', id: 3, method: 'ping' }, busy)).status, 404);
   running.vanish();
+});
+
+test('2026-07-28 clients that vanish mid-call or mid-stream: each call is cancelled at once, nothing stays in flight', async (t) => {
+  const logs: string[] = [];
+  const server = await start(logs);
+  t.after(() => server.stop());
+  const headers = { 'mcp-protocol-version': '2026-07-28', 'mcp-method': 'tools/call', 'mcp-name': 'stuck' };
+  const calls = [false, true, false, true].map((midStream, i) => {
+    const meta = { ...ENVELOPE, ...(midStream && { progressToken: i }) };
+    const body = { ...call(i, 'stuck', 'x'), params: { ...call(i, 'stuck', 'x').params, _meta: meta } };
+    return { midStream, x: exchange(server.url, 'POST', headers, JSON.stringify(body)) };
+  });
+  for (const { midStream, x } of calls) {
+    if (midStream) assert.equal(((await x.firstMessage) as { method?: string }).method, 'notifications/progress');
+    else await until(() => server.stats().inflight === calls.length, 'every call to be running');
+  }
+  for (const { x } of calls) x.vanish();
+  await until(() => logs.filter((l) => / call tool=stuck .*status=cancelled/.test(l)).length === calls.length, 'the calls to be cancelled');
+  await until(() => server.stats().inflight === 0, 'nothing in flight');
+  assert.deepEqual(server.stats(), { sessions: 0, inflight: 0, retainedBytes: 0 });
 });
