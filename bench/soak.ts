@@ -1,6 +1,7 @@
 // npm run soak: the built server (`serve --http`) under mixed load and faults for SOAK_MINUTES (default 30) on
-// loopback, its RSS sampled from /proc every few seconds. Passes when RSS after warm-up stays within 10% of where
-// warm-up ended. Not in CI (it takes minutes by design).
+// loopback, its RSS sampled from /proc every few seconds. Passes when RSS after warm-up stays flat within 10% (see
+// rssVerdict), the server is alive and no request got an answer it should not have. Not in CI (it takes minutes by
+// design).
 //
 // Eight clients at a time, each doing one of (weights in brackets): a 2025-era session that calls and ends [4]; one
 // that calls and is abandoned (left to the session TTL) [2]; a modern-era call [4]; a call whose client drops the
@@ -23,6 +24,9 @@ const durationMs = minutes * 60_000;
 const warmupMs = Math.min(5 * 60_000, Math.max(30_000, durationMs / 5));
 const sampleMs = Number(process.env.SOAK_SAMPLE_MS ?? 5_000);
 const WORKERS = 8;
+// Small enough that the sessions' events outgrow it every few seconds: the longest-idle sessions (most of them
+// abandoned ones) are closed to make room, all through the run. Drift in that accounting would show as 503s.
+const SESSION_MEMORY = process.env.SOAK_SESSION_MEMORY ?? '8kb';
 /**
  * Flat or not, from the samples after warm-up. RSS saws up and down by a quarter as the heap fills and is
  * collected, so single samples say little: compare the median of the first tenth after warm-up (at least 3
@@ -107,17 +111,43 @@ tools:
 `;
 
 const file = writeConfig(YAML);
-const child = spawn(process.execPath, [BIN, '--log-level', 'warning', 'serve', file, '--http', '--port', '0', '--session-ttl', '5s'], {
-  env: cleanEnv(),
-  stdio: ['ignore', 'ignore', 'pipe'],
-});
+const child = spawn(
+  process.execPath,
+  [BIN, '--log-level', 'info', 'serve', file, '--http', '--port', '0', '--session-ttl', '5s', '--session-memory', SESSION_MEMORY],
+  {
+    env: cleanEnv(),
+    stdio: ['ignore', 'ignore', 'pipe'],
+  },
+);
 let stderr = '';
+// The server's log, read line by line and not kept: sessions it closed to stay within --session-memory, and the
+// first few warnings and errors (a fault's fallback is a warning; a stack trace would be a finding).
+const server = { closedForMemory: 0, warnings: 0, errors: 0, firstProblems: [] as string[] };
+let partial = '';
+function readLog(chunk: string): void {
+  const lines = (partial + chunk).split('\n');
+  partial = lines.pop()!;
+  for (const line of lines) {
+    const closed = /closed (\d+) idle sessions?: /.exec(line);
+    if (closed) server.closedForMemory += Number(closed[1]);
+    const level = /^agent-mcp (warning|error|critical|alert|emergency):/.exec(line)?.[1];
+    if (level) {
+      if (level === 'warning') server.warnings++;
+      else server.errors++;
+      if (level !== 'warning' && server.firstProblems.length < 5) server.firstProblems.push(line.slice(0, 300));
+    }
+  }
+}
 const url = await new Promise<string>((resolve, reject) => {
-  child.stderr!.on('data', (d: Buffer) => {
+  const onData = (d: Buffer) => {
     stderr += d.toString();
     const m = /^agent-mcp listening on (\S+)$/m.exec(stderr);
-    if (m) resolve(m[1]!);
-  });
+    if (!m) return;
+    child.stderr!.off('data', onData).on('data', (more: Buffer) => readLog(more.toString()));
+    readLog(stderr.slice(m.index + m[0].length));
+    resolve(m[1]!);
+  };
+  child.stderr!.on('data', onData);
   child.once('exit', (code) => reject(new Error(`server exited ${code}: ${stderr}`)));
 });
 
@@ -161,6 +191,7 @@ const counts = {
   hostile: 0,
   sessions: 0,
   abandoned: 0,
+  evicted: 0,
   drops: 0,
   idle: 0,
   sampling: 0,
@@ -192,6 +223,11 @@ async function legacySession(end: boolean): Promise<void> {
       h,
     );
     counts.calls++;
+    // Closed to keep the sessions within --session-memory: a client starts over, as after the TTL.
+    if (r.status === 404 && r.text.includes('Session not found')) {
+      counts.evicted++;
+      return;
+    }
     if (!r.text.includes('test model received')) counts.unexpected++;
   }
   if (end) {
@@ -357,10 +393,18 @@ child.kill('SIGTERM');
 await fake.stop();
 
 const verdict = rssVerdict(samples, warmupMs);
-const passed = verdict.flat && alive && counts.unexpected === 0;
+const passed = verdict.flat && alive && counts.unexpected === 0 && server.errors === 0;
 console.log(
   JSON.stringify(
-    { minutes, warmupSeconds: warmupMs / 1000, ...verdict.report, serverAlive: alive, ...counts, verdict: passed ? 'flat' : 'FAILED' },
+    {
+      minutes,
+      warmupSeconds: warmupMs / 1000,
+      ...verdict.report,
+      serverAlive: alive,
+      ...counts,
+      server,
+      verdict: passed ? 'flat' : 'FAILED',
+    },
     null,
     2,
   ),
