@@ -5,6 +5,7 @@ import type { AgentOutcome } from '../../src/agent/run.ts';
 import { Runtime } from '../../src/agent/runtime.ts';
 import { loadConfigText } from '../../src/config/load.ts';
 import { Logger, type LogRecord } from '../../src/log.ts';
+import type { TestContext } from 'node:test';
 
 export interface Harness {
   runner: Runtime;
@@ -49,4 +50,20 @@ export function harness(yaml: string, env: Record<string, string> = {}): Harness
       }
     },
   };
+}
+
+/**
+ * Fake setTimeout for one test, with the real timers armed before it still clearable. node:test's fake clearTimeout
+ * ignores a timer it did not create, so a real one (undici arms them for its pooled connections) cleared while the
+ * clock is fake survives, fires later on a parser already collected, and crashes the file with "Cannot destructure
+ * property 'socket' of 'parser.deref(...)'" (nodejs/undici#4755; seen under load). reset() puts the real one back.
+ */
+export function fakeTimeouts(t: Pick<TestContext, 'mock'>): void {
+  const realClear = globalThis.clearTimeout;
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  const fakeClear = globalThis.clearTimeout;
+  globalThis.clearTimeout = ((timer?: Parameters<typeof clearTimeout>[0]) => {
+    fakeClear(timer);
+    realClear(timer);
+  }) as typeof clearTimeout;
 }

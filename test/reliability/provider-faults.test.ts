@@ -8,7 +8,7 @@ import { after, before, describe, type TestContext, test } from 'node:test';
 import { FakeAnthropic } from '../fakes/anthropic-server.ts';
 import type { FakeHttpServer, FakeReply } from '../fakes/fake-http.ts';
 import { FakeOpenAI } from '../fakes/openai-server.ts';
-import { type Harness, harness } from './harness.ts';
+import { fakeTimeouts, type Harness, harness } from './harness.ts';
 
 const KEY = 'sk-planted-RELIABILITY-0042';
 
@@ -78,7 +78,7 @@ tools:
       async function faultIs(reply: FakeReply, message: string, silent?: TestContext) {
         const run = async (tool: string) => {
           if (!silent) return call(tool);
-          silent.mock.timers.enable({ apis: ['setTimeout'] });
+          fakeTimeouts(silent);
           try {
             const seen = faulty.requests.length;
             const pending = call(tool);
@@ -225,7 +225,7 @@ tools:
 
       test('a stall is retried like any timeout: on fake time, the second attempt answers', async (t) => {
         h.logs.length = 0;
-        t.mock.timers.enable({ apis: ['setTimeout'] });
+        fakeTimeouts(t);
         const seen = faulty.requests.length;
         faulty.reply({ text: 'The answer is NOT what you think', fault: { kind: 'stall', after: 2 } }, { text: 'the whole answer' });
         const pending = call('patient');
@@ -240,7 +240,7 @@ tools:
 
       test('a 503 storm without Retry-After backs off exponentially (on fake time): 3 attempts, then the error', async (t) => {
         h.logs.length = 0;
-        t.mock.timers.enable({ apis: ['setTimeout'] });
+        fakeTimeouts(t);
         const seen = faulty.requests.length;
         const down: FakeReply = { status: 503, message: 'overloaded' };
         faulty.reply(down, down, down);
