@@ -50,12 +50,23 @@ test('dev: list, Tab completion, a streamed answer with who answered, a prompt, 
   term.press('Tab');
   await term.waitFor(/^> poet theme=$/m);
 
-  // The answer streams in: its first words are on the screen while the rest is still on its way.
-  openai.reply({ text: 'Socks in a drawer, warm forevermore', chunkDelayMs: 1500, usage: { input: 12, output: 7 } });
+  // The answer streams in: its first words are on the screen while the rest is held back by the fake. Then the
+  // pieces come apart enough (more than the 100 ms progress batching) that each is its own progress notification,
+  // as from a model: the last one and the result arriving together can print the answer twice.
+  let release!: () => void;
+  const open = new Promise<void>((resolve) => (release = resolve));
+  openai.reply({
+    text: 'Socks in a drawer, warm forevermore',
+    gate: { after: 3, open },
+    chunkDelayMs: 150,
+    usage: { input: 12, output: 7 },
+  });
   term.type('socks');
   term.press('Enter');
-  const partial = await term.waitFor(/^Socks /m);
+  const partial = await term.waitFor(/^Socks in$/m); // (role, "Socks ", "in "; trailing spaces are not read)
   assert.ok(!partial.includes('answered by'), partial);
+  assert.ok(!partial.includes('forevermore'), partial);
+  release();
   const done = await term.waitFor(/\(answered by gpt · 19 tokens · \d+\.\ds\)/);
   assert.match(done, /^> poet theme=socks\nSocks in a drawer, warm forevermore\n\(answered by gpt · 19 tokens · \d+\.\ds\)\n>$/m);
   assert.equal(JSON.parse(JSON.stringify(openai.requests.at(-1)!.body.messages)).at(-1).content, 'write a poem about socks');

@@ -21,6 +21,8 @@ export interface FakeReply {
   delayMs?: number;
   /** Wait between streamed events. */
   chunkDelayMs?: number;
+  /** Send the first `after` stream events, then hold the rest until `open` resolves (a test sees a partial answer). */
+  gate?: { after: number; open: Promise<unknown> };
   /** Never answer. */
   hang?: boolean;
   /** Faults of a misbehaving provider or network. */
@@ -158,6 +160,7 @@ export abstract class FakeHttpServer {
     }
     res.writeHead(raw.status, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', ...raw.headers });
     for (const [i, e] of raw.events.entries()) {
+      if (reply.gate && i === reply.gate.after) await reply.gate.open;
       if (socket.destroyed) return;
       if ((fault?.kind === 'stall' || fault?.kind === 'cut') && i === fault.after) {
         if (fault.kind === 'cut') socket.destroy();
