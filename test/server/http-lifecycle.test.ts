@@ -3,8 +3,19 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { Runtime } from '../../src/agent/runtime.ts';
+import { loadConfigText } from '../../src/config/load.ts';
+import { Logger } from '../../src/log.ts';
+import { type HttpServerHandle, resolveHttpOptions, startHttpServer } from '../../src/server/http.ts';
 import { runCli, writeConfig } from '../helpers/cli.ts';
-import { PROTOCOL, connect, disconnect, health, post, rawSession, startHttp, waitForHealth } from './http-helpers.ts';
+import { PROTOCOL, YAML, connect, post, rawSession, startHttp, waitForHealth } from './http-helpers.ts';
+
+/** The HTTP server in-process, for what runs on fake time (the session sweeper is a setInterval reading Date.now()). */
+function startInProcess(sessionTtlMs: number): Promise<HttpServerHandle> {
+  const config = loadConfigText('/virtual/agents.yaml', YAML, { env: {} });
+  const log = new Logger({ level: 'error', format: 'text', write: () => {} });
+  return startHttpServer({ runner: new Runtime(config, { log }), log }, { ...resolveHttpOptions({}, { port: 0 }), sessionTtlMs }, log);
+}
 
 test('SIGTERM with a call in flight: the client gets an error, sessions close, exit 0 within 5 s', async () => {
   const server = await startHttp();
@@ -43,11 +54,12 @@ test('SIGINT with nothing in flight exits 0 at once', async () => {
 });
 
 test('idle sessions expire after --session-ttl', async () => {
+  // The flag reaches the server: without it the session would stay for the default 30 minutes. (When exactly a
+  // session expires is checked on fake time below.)
   const server = await startHttp(['--session-ttl', '300ms']);
   try {
     const id = await rawSession(server.url);
-    assert.equal((await health(server.origin)).sessions, 1);
-    assert.deepEqual(await waitForHealth(server.origin, (h) => h.sessions === 0, 3000), { status: 'ok', sessions: 0, inflight: 0 });
+    assert.deepEqual(await waitForHealth(server.origin, (h) => h.sessions === 0, 10_000), { status: 'ok', sessions: 0, inflight: 0 });
     const res = await post(server.url, JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' }), {
       'Mcp-Session-Id': id,
       'Mcp-Protocol-Version': PROTOCOL,
@@ -58,17 +70,42 @@ test('idle sessions expire after --session-ttl', async () => {
   }
 });
 
-test('a session with a call in flight does not expire', async () => {
-  // The TTL must outlast the gap between the client's own requests on a loaded machine (100 ms did not); the call
-  // outlasts the TTL three times over.
-  const server = await startHttp(['--session-ttl', '1s'], {
-    yaml: 'models:\n  slow: { provider: test, delay: 3s }\ntools:\n  slow:\n    model: slow\n    prompt: hi\n',
-  });
+test('on fake time: a session expires once idle for the TTL, and not while a call of its is in flight', async (t) => {
+  t.mock.timers.enable({ apis: ['setInterval', 'Date'] });
+  const server = await startInProcess(1000);
   try {
+    const idle = await rawSession(server.url);
+    t.mock.timers.tick(900);
+    assert.equal(server.stats().sessions, 1);
+    t.mock.timers.tick(400); // past the TTL, and a sweep (every 250 ms) has run
+    assert.equal(server.stats().sessions, 0);
+    const gone = await post(server.url, JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' }), {
+      'Mcp-Session-Id': idle,
+      'Mcp-Protocol-Version': PROTOCOL,
+    });
+    assert.equal(gone.status, 404);
+
+    // A call of 20 s (real time, never reached: it is cancelled) keeps its session through ten TTLs of silence.
     const c = await connect(server.url);
-    const result = (await c.client.callTool({ name: 'slow', arguments: {} })) as CallToolResult;
-    assert.deepEqual(result.content, [{ type: 'text', text: 'test model received: hi' }]);
-    await disconnect(c);
+    const cancel = new AbortController();
+    const call = c.client.callTool({ name: 'stuck', arguments: { word: 'x' } }, undefined, { signal: cancel.signal }).then(
+      () => 'answered',
+      (err: Error) => err.message,
+    );
+    while (server.stats().inflight === 0) await new Promise((resolve) => setImmediate(resolve));
+    t.mock.timers.tick(10_000);
+    assert.deepEqual([server.stats().sessions, server.stats().inflight], [1, 1]);
+    cancel.abort(new Error('enough'));
+    assert.equal(await call, 'MCP error -32001: Error: enough'); // (the SDK client's words for its own cancel)
+    while (server.stats().inflight > 0) await new Promise((resolve) => setImmediate(resolve));
+    // The session still answers, then expires a TTL after its last activity.
+    assert.deepEqual(
+      (await c.client.listTools()).tools.map((tool) => tool.name),
+      ['echo', 'slow', 'stuck'],
+    );
+    t.mock.timers.tick(1300);
+    assert.equal(server.stats().sessions, 0);
+    await c.client.close();
   } finally {
     await server.stop();
   }
