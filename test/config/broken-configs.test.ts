@@ -1,7 +1,10 @@
 // Every broken config is reported by `agent-mcp validate` as exact FILE:LINE:COL: message lines, exit 2.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runCli, writeConfig } from '../helpers/cli.ts';
+import { loadConfigFile } from '../../src/config/load.ts';
+import { ConfigError } from '../../src/errors.ts';
+import { redact } from '../../src/util/redact.ts';
+import { cleanEnv, runCli, writeConfig } from '../helpers/cli.ts';
 
 const OK_TOOL = 'tools:\n  poet:\n    model: test\n    prompt: write about {{theme}}\n    input:\n      theme: { type: string }\n';
 
@@ -172,15 +175,31 @@ const cases: { name: string; yaml: string; expect: string[]; env?: Record<string
   },
 ];
 
+// In-process: the loader `validate` runs (the same deep checks), its error as the CLI prints it. The test after the
+// table runs the CLI itself on one case: FILE:LINE:COL lines on stderr, nothing on stdout, exit 2.
 for (const c of cases) {
-  test(`validate reports ${c.name}`, async () => {
+  test(`validate reports ${c.name}`, () => {
     const file = writeConfig(c.yaml);
-    const run = await runCli(['validate', file]);
-    assert.equal(run.stdout, '');
-    assert.equal(run.stderr, c.expect.map((line) => `${file}:${line}\n`).join(''));
-    assert.equal(run.code, 2);
+    assert.throws(
+      () => loadConfigFile(file, { deep: true, env: cleanEnv() }),
+      (err: unknown) => {
+        assert.ok(err instanceof ConfigError, String(err));
+        assert.equal(`${redact(err.message)}\n`, c.expect.map((line) => `${file}:${line}\n`).join(''));
+        assert.equal(err.exitCode, 2);
+        return true;
+      },
+    );
   });
 }
+
+test('validate prints each problem as FILE:LINE:COL: message on stderr, nothing on stdout, exit 2', async () => {
+  const c = cases.find((k) => k.name === 'unknown model reference')!;
+  const file = writeConfig(c.yaml);
+  const run = await runCli(['validate', file]);
+  assert.equal(run.stdout, '');
+  assert.equal(run.stderr, c.expect.map((line) => `${file}:${line}\n`).join(''));
+  assert.equal(run.code, 2);
+});
 
 test('validate of a missing file is a usage error, not a stack trace', async () => {
   const run = await runCli(['validate', '/nonexistent/agents.yaml']);
