@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { ROOT, runCli, writeConfig } from '../helpers/cli.ts';
+import { ROOT, runCli, runInProcess, writeConfig } from '../helpers/cli.ts';
 
 const FILE = writeConfig(`
 models:
@@ -30,15 +30,15 @@ test('the README first command: call poet theme=socks on the shipped agents.yaml
 });
 
 test('call types key=value by the input schema and merges --json', async () => {
-  const run = await runCli(['call', '-c', FILE, 'poet', 'theme=the sea', 'lines=6', 'tags=["a","b"]']);
+  const run = await runInProcess(['call', '-c', FILE, 'poet', 'theme=the sea', 'lines=6', 'tags=["a","b"]']);
   assert.equal(run.stdout, 'test model received: write a poem about the sea in 6 lines tagged ["a","b"]\n');
   assert.equal(run.code, 0);
-  const json = await runCli(['call', '-c', FILE, 'poet', '--json', '{"theme":"rain","lines":3}', 'lines=5']);
+  const json = await runInProcess(['call', '-c', FILE, 'poet', '--json', '{"theme":"rain","lines":3}', 'lines=5']);
   assert.equal(json.stdout, 'test model received: write a poem about rain in 5 lines\n');
 });
 
 test('call with --output json prints the whole result', async () => {
-  const run = await runCli(['call', '-c', FILE, 'poet', 'theme=x', '--output', 'json']);
+  const run = await runInProcess(['call', '-c', FILE, 'poet', 'theme=x', '--output', 'json']);
   const result = JSON.parse(run.stdout);
   assert.deepEqual(result.content, [{ type: 'text', text: 'test model received: write a poem about x in 4 lines' }]);
   assert.equal(result._meta['agent-mcp'].model, 'offline');
@@ -46,7 +46,7 @@ test('call with --output json prints the whole result', async () => {
 });
 
 test('call with no tool lists the tools and their arguments', async () => {
-  const run = await runCli(['call', '-c', FILE]);
+  const run = await runInProcess(['call', '-c', FILE]);
   assert.equal(
     run.stdout,
     'poet - Poem generator\n' +
@@ -88,7 +88,7 @@ test('validate prints a summary, and warnings do not fail it', async () => {
   const file = writeConfig(
     'models:\n  gpt: { provider: openai, model: gpt-4.1-mini }\ndefaults: { model: [gpt, test] }\ntools:\n  a: { prompt: hi }\n  b: { prompt: ho }\n',
   );
-  const run = await runCli(['validate', file]);
+  const run = await runInProcess(['validate', file]);
   assert.equal(run.stdout, 'ok: 2 tools, 0 prompts, 2 models\n');
   assert.equal(run.stderr, `${file}:2:8: models.gpt: OPENAI_API_KEY is not set; model gpt is unavailable until it is (warning)\n`);
   assert.equal(run.code, 0);
@@ -101,7 +101,7 @@ test('${VAR} reads the environment and a .env beside the file', async () => {
       '.env': 'FROM_DOTENV=9.9.9\n',
     },
   );
-  const run = await runCli(['call', '-c', file, 'a', '--output', 'json']);
+  const run = await runInProcess(['call', '-c', file, 'a', '--output', 'json']);
   assert.equal(run.code, 0, run.stderr);
   assert.equal(JSON.parse(run.stdout).content[0].text, 'test model received: hi ${literal}');
   void dirname(file);
@@ -109,33 +109,33 @@ test('${VAR} reads the environment and a .env beside the file', async () => {
 
 test('--version, --help and bad usage', async () => {
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
-  const version = await runCli(['--version']);
+  const version = await runInProcess(['--version']);
   assert.equal(version.stdout, `${pkg.version}\n`);
   assert.equal(version.code, 0);
 
-  const help = await runCli(['--help']);
+  const help = await runInProcess(['--help']);
   assert.equal(help.code, 0);
   for (const command of ['serve', 'validate', 'call']) assert.match(help.stdout, new RegExp(`\\n  ${command} `));
 
-  const unknown = await runCli(['serv']);
+  const unknown = await runInProcess(['serv']);
   assert.match(unknown.stderr, /unknown command 'serv'/);
   assert.equal(unknown.code, 2);
 
-  const badLevel = await runCli(['--log-level', 'loud', 'validate']);
+  const badLevel = await runInProcess(['--log-level', 'loud', 'validate']);
   assert.match(badLevel.stderr, /option '--log-level <level>' argument 'loud' is invalid/);
   assert.equal(badLevel.code, 2);
 });
 
 test('call gives up after --timeout with a plain message, exit 1', async () => {
   const slow = writeConfig('models:\n  slow: { provider: test, delay: 20s }\ntools:\n  wait: { prompt: hi, model: slow }\n');
-  const run = await runCli(['call', '-c', slow, 'wait', '--timeout', '1s']);
+  const run = await runInProcess(['call', '-c', slow, 'wait', '--timeout', '1s']);
   assert.equal(run.stderr, 'no answer within 1s and no progress meanwhile (raise --timeout)\n');
   assert.equal(run.code, 1);
 });
 
 test('a --timeout a Node timer cannot hold (zero, or over 24 days) is bad usage, not an instant timeout', async () => {
   for (const value of ['0', '9999999h']) {
-    const run = await runCli(['call', '-c', FILE, 'poet', 'theme=socks', '--timeout', value]);
+    const run = await runInProcess(['call', '-c', FILE, 'poet', 'theme=socks', '--timeout', value]);
     assert.equal(
       run.stderr,
       `error: option '--timeout <duration>' argument '${value}' is invalid. not a duration from 1ms to 24 days: ${value === '0' ? '0' : `"${value}"`}\n(run with --help for usage)\n`,
@@ -145,7 +145,7 @@ test('a --timeout a Node timer cannot hold (zero, or over 24 days) is bad usage,
 });
 
 test('call refuses an argument named like an Object method (toString), as any undeclared one', async () => {
-  const run = await runCli(['call', '-c', FILE, 'poet', 'theme=socks', 'toString=1']);
+  const run = await runInProcess(['call', '-c', FILE, 'poet', 'theme=socks', 'toString=1']);
   assert.equal(run.stderr, 'tool poet has no argument "toString"; it takes: theme, lines, tags\n');
   assert.equal(run.code, 2);
 });

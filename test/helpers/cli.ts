@@ -1,8 +1,9 @@
 // Drive the built CLI the way users and MCP clients do: as a child process.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { Writable } from 'node:stream';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 
@@ -50,6 +51,49 @@ export function runCli(
     if (options.input !== undefined) child.stdin!.end(options.input);
     else child.stdin!.end();
   });
+}
+
+/**
+ * Run `agent-mcp ARGS` in this process, for commands whose process is not the point (file writers, validation):
+ * the same code path as the CLI's (argv in, exit code out, the same error handling) without a process start.
+ * process.env, argv (the script is bin/agent-mcp.js, as when spawned), the working directory and stdout/stderr are
+ * swapped for the call (tests in a file run one at a time); no stdin. Anything about stdio, signals, exit or loading
+ * stays with runCli.
+ */
+export async function runInProcess(args: string[], options: { env?: Record<string, string>; cwd?: string } = {}): Promise<CliRun> {
+  // The version the build stamps into dist/ (esbuild's define), for the source to read the same.
+  const stamped = globalThis as { AGENT_MCP_VERSION?: string };
+  stamped.AGENT_MCP_VERSION ??= JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version;
+  const { runToExitCode } = await import('../../src/entry.ts');
+  const saved = { env: process.env, argv: process.argv, cwd: process.cwd() };
+  // Streams of its own for the command. (Not by patching write() on the real ones: the test runner reports through
+  // this process's stdout, holding the stream it started with.)
+  let stdout = '';
+  let stderr = '';
+  const sink = (append: (text: string) => void) =>
+    new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        append(chunk.toString());
+        done();
+      },
+    });
+  const streams = { stdout: sink((t) => (stdout += t)), stderr: sink((t) => (stderr += t)) };
+  const real = { stdout: Object.getOwnPropertyDescriptor(process, 'stdout')!, stderr: Object.getOwnPropertyDescriptor(process, 'stderr')! };
+  Object.defineProperty(process, 'stdout', { configurable: true, get: () => streams.stdout });
+  Object.defineProperty(process, 'stderr', { configurable: true, get: () => streams.stderr });
+  process.env = options.env ?? cleanEnv();
+  process.argv = [process.execPath, BIN, ...args];
+  process.chdir(options.cwd ?? ROOT);
+  try {
+    const code = await runToExitCode(args);
+    return { code, stdout, stderr };
+  } finally {
+    Object.defineProperty(process, 'stdout', real.stdout);
+    Object.defineProperty(process, 'stderr', real.stderr);
+    process.chdir(saved.cwd);
+    process.argv = saved.argv;
+    process.env = saved.env;
+  }
 }
 
 export interface Connected {

@@ -4,14 +4,14 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, cleanEnv, connectStdio, runCli } from '../helpers/cli.ts';
+import { ROOT, cleanEnv, connectStdio, runCli, runInProcess } from '../helpers/cli.ts';
 
 const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 const tempDir = () => mkdtempSync(join(tmpdir(), 'agent-mcp-init-'));
 
 test('init writes a starter that validates and whose tools answer offline, with no key', async () => {
   const dir = tempDir();
-  const r = await runCli(['init'], { cwd: dir });
+  const r = await runInProcess(['init'], { cwd: dir });
   assert.equal(r.code, 0, r.stderr);
   assert.equal(
     r.stdout,
@@ -20,7 +20,7 @@ test('init writes a starter that validates and whose tools answer offline, with 
   const text = readFileSync(join(dir, 'agents.yaml'), 'utf8');
   assert.equal(text.split('\n')[0], `# yaml-language-server: $schema=https://unpkg.com/agent-mcp@${VERSION}/schema/agents.schema.json`);
 
-  const v = await runCli(['validate'], { cwd: dir });
+  const v = await runInProcess(['validate'], { cwd: dir });
   assert.equal(v.code, 0, v.stderr);
   assert.equal(v.stdout, 'ok: 2 tools, 1 prompt, 2 models\n');
 
@@ -44,7 +44,7 @@ test('init writes a starter that validates and whose tools answer offline, with 
 test('init never overwrites: exit 2 and the file untouched', async () => {
   const dir = tempDir();
   writeFileSync(join(dir, 'agents.yaml'), 'mine\n');
-  const r = await runCli(['init'], { cwd: dir });
+  const r = await runInProcess(['init'], { cwd: dir });
   assert.equal(r.code, 2);
   assert.equal(r.stdout, '');
   assert.equal(r.stderr, 'agents.yaml already exists; init never overwrites a file (give another name: agent-mcp init other.yaml)\n');
@@ -53,14 +53,14 @@ test('init never overwrites: exit 2 and the file untouched', async () => {
 
 test('init FILE: another name, in a new folder; the commands in its header name it', async () => {
   const dir = tempDir();
-  const r = await runCli(['init', 'agents/review bot.yaml'], { cwd: dir });
+  const r = await runInProcess(['init', 'agents/review bot.yaml'], { cwd: dir });
   assert.equal(r.code, 0, r.stderr);
   const text = readFileSync(join(dir, 'agents/review bot.yaml'), 'utf8');
   assert.ok(
     text.includes("\n#   agent-mcp validate 'review bot.yaml'\n#   agent-mcp call -c 'review bot.yaml' summarize"),
     text.slice(0, 600),
   );
-  const v = await runCli(['validate', 'agents/review bot.yaml'], { cwd: dir });
+  const v = await runInProcess(['validate', 'agents/review bot.yaml'], { cwd: dir });
   assert.equal(v.code, 0, v.stderr);
 });
 
@@ -69,13 +69,13 @@ test('the $schema comment points at the schema installed in node_modules (relati
   mkdirSync(join(dir, 'node_modules/agent-mcp/schema'), { recursive: true });
   writeFileSync(join(dir, 'node_modules/agent-mcp/schema/agents.schema.json'), '{}');
   mkdirSync(join(dir, 'config'));
-  const top = await runCli(['init'], { cwd: dir });
+  const top = await runInProcess(['init'], { cwd: dir });
   assert.equal(top.code, 0, top.stderr);
   assert.equal(
     readFileSync(join(dir, 'agents.yaml'), 'utf8').split('\n')[0],
     '# yaml-language-server: $schema=./node_modules/agent-mcp/schema/agents.schema.json',
   );
-  const nested = await runCli(['init', 'config/agents.yaml'], { cwd: dir });
+  const nested = await runInProcess(['init', 'config/agents.yaml'], { cwd: dir });
   assert.equal(nested.code, 0, nested.stderr);
   assert.equal(
     readFileSync(join(dir, 'config/agents.yaml'), 'utf8').split('\n')[0],
@@ -88,7 +88,7 @@ test('inside an agent-mcp checkout, the $schema comment points at its schema/ fo
   writeFileSync(join(dir, 'package.json'), '{"name": "agent-mcp"}');
   mkdirSync(join(dir, 'schema'));
   writeFileSync(join(dir, 'schema/agents.schema.json'), '{}');
-  const r = await runCli(['init', 'examples/new.yaml'], { cwd: dir });
+  const r = await runInProcess(['init', 'examples/new.yaml'], { cwd: dir });
   assert.equal(r.code, 0, r.stderr);
   assert.equal(
     readFileSync(join(dir, 'examples/new.yaml'), 'utf8').split('\n')[0],

@@ -15,7 +15,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { BIN, ROOT, cleanEnv, runCli, writeConfig } from '../helpers/cli.ts';
+import { BIN, ROOT, cleanEnv, runCli, runInProcess, writeConfig } from '../helpers/cli.ts';
 import { isPublishedCopy } from '../../src/install/launch.ts';
 
 const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
@@ -67,7 +67,7 @@ test('claude-desktop on Linux: merged into ~/.config/Claude, other servers and k
   const { home, project, file, env } = setup();
   const path = join(home, '.config/Claude/claude_desktop_config.json');
   const before = write(path, EXISTING);
-  const r = await runCli(['install', '--npx', 'claude-desktop', file], { env, cwd: project });
+  const r = await runInProcess(['install', '--npx', 'claude-desktop', file], { env, cwd: project });
   assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(read(path), { ...EXISTING, mcpServers: { ...EXISTING.mcpServers, 'poet-server': npxEntry(file) } });
   assert.equal(readFileSync(`${path}.bak`, 'utf8'), before);
@@ -95,7 +95,7 @@ test('claude-desktop: each OS its own location (macOS Library, Windows %APPDATA%
     [{ AGENT_MCP_PLATFORM: 'linux', XDG_CONFIG_HOME: join(home, 'xdg') }, join(home, 'xdg/Claude/claude_desktop_config.json')],
   ];
   for (const [extra, path] of cases) {
-    const r = await runCli(['install', '--npx', 'claude-desktop', file], { env: { ...env, ...extra }, cwd: project });
+    const r = await runInProcess(['install', '--npx', 'claude-desktop', file], { env: { ...env, ...extra }, cwd: project });
     assert.equal(r.code, 0, r.stderr);
     assert.ok(r.stdout.startsWith(`Added server "poet-server" in Claude Desktop: ${path}\nIt runs: `), r.stdout);
     const servers = read(path).mcpServers as Record<string, { command: string; args: string[] }>;
@@ -113,7 +113,7 @@ test('an entry of the same name: exit 2 and nothing changed without --force; rep
   const existing = { mcpServers: { a: { command: 'a' }, 'poet-server': { command: 'old', args: [] }, z: { command: 'z' } } };
   const before = write(path, existing);
 
-  const refused = await runCli(['install', '--npx', 'claude-desktop', file], { env, cwd: project });
+  const refused = await runInProcess(['install', '--npx', 'claude-desktop', file], { env, cwd: project });
   assert.equal(refused.code, 2);
   assert.equal(refused.stdout, '');
   assert.equal(
@@ -123,7 +123,7 @@ test('an entry of the same name: exit 2 and nothing changed without --force; rep
   assert.equal(readFileSync(path, 'utf8'), before);
   assert.equal(existsSync(`${path}.bak`), false);
 
-  const forced = await runCli(['install', '--npx', 'claude-desktop', file, '--force'], { env, cwd: project });
+  const forced = await runInProcess(['install', '--npx', 'claude-desktop', file, '--force'], { env, cwd: project });
   assert.equal(forced.code, 0, forced.stderr);
   assert.ok(forced.stdout.startsWith(`Replaced server "poet-server" in Claude Desktop: ${path}\n`), forced.stdout);
   const servers = read(path).mcpServers as Record<string, unknown>;
@@ -132,11 +132,11 @@ test('an entry of the same name: exit 2 and nothing changed without --force; rep
   assert.equal(readFileSync(`${path}.bak`, 'utf8'), before);
 
   // The same entry again is no conflict: nothing to do.
-  const again = await runCli(['install', '--npx', 'claude-desktop', file], { env, cwd: project });
+  const again = await runInProcess(['install', '--npx', 'claude-desktop', file], { env, cwd: project });
   assert.equal(again.code, 0);
   assert.equal(again.stdout.split('\n')[0], `Claude Desktop already has this "poet-server" server: ${path} (nothing changed)`);
 
-  const renamed = await runCli(['install', '--npx', 'claude-desktop', file, '--name', 'poems'], { env, cwd: project });
+  const renamed = await runInProcess(['install', '--npx', 'claude-desktop', file, '--name', 'poems'], { env, cwd: project });
   assert.equal(renamed.code, 0, renamed.stderr);
   assert.deepEqual(Object.keys(read(path).mcpServers as object), ['a', 'poet-server', 'z', 'poems']);
 });
@@ -145,7 +145,7 @@ test('--print shows the resulting file on stdout and writes nothing (not even a 
   const { home, project, file, env } = setup();
   const path = join(home, '.config/Claude/claude_desktop_config.json');
   const before = write(path, EXISTING);
-  const r = await runCli(['install', '--npx', 'claude-desktop', file, '--print'], { env, cwd: project });
+  const r = await runInProcess(['install', '--npx', 'claude-desktop', file, '--print'], { env, cwd: project });
   assert.equal(r.code, 0, r.stderr);
   assert.equal(
     r.stdout,
@@ -155,7 +155,7 @@ test('--print shows the resulting file on stdout and writes nothing (not even a 
   assert.equal(readFileSync(path, 'utf8'), before);
   assert.equal(existsSync(`${path}.bak`), false);
 
-  const cursor = await runCli(['install', '--npx', 'cursor', file, '--print'], { env, cwd: project });
+  const cursor = await runInProcess(['install', '--npx', 'cursor', file, '--print'], { env, cwd: project });
   assert.equal(cursor.code, 0, cursor.stderr);
   assert.deepEqual(JSON.parse(cursor.stdout), { mcpServers: { 'poet-server': npxEntry(file) } });
   assert.equal(existsSync(join(project, '.cursor')), false);
@@ -174,7 +174,7 @@ tools:
   const { home, project, file, env } = setup(yaml, { GATEWAY_KEY: 'gk-value-1', OPENAI_API_KEY: 'sk-openai-value', UNRELATED: 'x' });
   const path = join(project, '.cursor/mcp.json');
 
-  const plain = await runCli(['install', '--npx', 'cursor', file], { env, cwd: project });
+  const plain = await runInProcess(['install', '--npx', 'cursor', file], { env, cwd: project });
   assert.equal(plain.code, 0, plain.stderr);
   assert.deepEqual(read(path), { mcpServers: { 'env-server': npxEntry(file) } });
   assert.ok(
@@ -187,7 +187,7 @@ tools:
   );
   assert.ok(!plain.stdout.includes('gk-value-1') && !plain.stdout.includes('sk-openai-value'));
 
-  const withEnv = await runCli(['install', '--npx', 'cursor', file, '--with-env', '--force'], { env, cwd: project });
+  const withEnv = await runInProcess(['install', '--npx', 'cursor', file, '--with-env', '--force'], { env, cwd: project });
   assert.equal(withEnv.code, 0, withEnv.stderr);
   assert.deepEqual(read(path), {
     mcpServers: { 'env-server': { ...npxEntry(file), env: { GATEWAY_KEY: 'gk-value-1', OPENAI_API_KEY: 'sk-openai-value' } } },
@@ -199,7 +199,7 @@ test('a variable set only in the .env beside the file is left to the server, whi
   const yaml = 'models:\n  m: { provider: openai, model: x, apiKey: "${DOT_KEY}" }\ntools:\n  t: { prompt: hi, model: m }\n';
   const { project, file, env } = setup(yaml);
   writeFileSync(join(dirname(file), '.env'), 'DOT_KEY=from-dotenv\n');
-  const r = await runCli(['install', '--npx', 'vscode', file, '--with-env', '--print'], { env, cwd: project });
+  const r = await runInProcess(['install', '--npx', 'vscode', file, '--with-env', '--print'], { env, cwd: project });
   assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(JSON.parse(r.stdout), { servers: { 'agent-mcp': { type: 'stdio', ...npxEntry(file) } } });
   assert.ok(r.stderr.includes('  read by the server from the .env beside the file: DOT_KEY\n'), r.stderr);
@@ -208,7 +208,7 @@ test('a variable set only in the .env beside the file is left to the server, whi
 test('a variable the file needs but this shell lacks does not stop the install: it is reported as not set', async () => {
   const yaml = 'models:\n  m: { provider: openai, model: x, apiKey: "${MISSING_KEY}" }\ntools:\n  t: { prompt: hi, model: [m, test] }\n';
   const { project, file, env } = setup(yaml);
-  const r = await runCli(['install', '--npx', 'cursor', file, '--with-env'], { env, cwd: project });
+  const r = await runInProcess(['install', '--npx', 'cursor', file, '--with-env'], { env, cwd: project });
   assert.equal(r.code, 0, r.stderr);
   const path = join(project, '.cursor/mcp.json');
   assert.deepEqual(read(path), { mcpServers: { 'agent-mcp': npxEntry(file) } }); // no empty env block
@@ -224,12 +224,12 @@ test("cursor: the project's .cursor/mcp.json, or ~/.cursor/mcp.json with --globa
   const { home, project, file, env } = setup();
   const local = join(project, '.cursor/mcp.json');
   write(local, { mcpServers: { other: { url: 'http://127.0.0.1:9/mcp' } } });
-  const r = await runCli(['install', '--npx', 'cursor', file], { env, cwd: project });
+  const r = await runInProcess(['install', '--npx', 'cursor', file], { env, cwd: project });
   assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(read(local), { mcpServers: { other: { url: 'http://127.0.0.1:9/mcp' }, 'poet-server': npxEntry(file) } });
   assert.ok(existsSync(`${local}.bak`));
 
-  const g = await runCli(['install', '--npx', 'cursor', file, '--global'], { env, cwd: project });
+  const g = await runInProcess(['install', '--npx', 'cursor', file, '--global'], { env, cwd: project });
   assert.equal(g.code, 0, g.stderr);
   assert.deepEqual(read(join(home, '.cursor/mcp.json')), { mcpServers: { 'poet-server': npxEntry(file) } });
 });
@@ -239,14 +239,17 @@ test('vscode: .vscode/mcp.json in its own "servers" format, inputs kept; the use
   const path = join(project, '.vscode/mcp.json');
   const inputs = [{ type: 'promptString', id: 'key', description: 'API key', password: true }];
   write(path, { inputs, servers: { other: { type: 'http', url: 'https://example.com/mcp' } } });
-  const r = await runCli(['install', '--npx', 'vscode', file], { env, cwd: project });
+  const r = await runInProcess(['install', '--npx', 'vscode', file], { env, cwd: project });
   assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(read(path), {
     inputs,
     servers: { other: { type: 'http', url: 'https://example.com/mcp' }, 'poet-server': { type: 'stdio', ...npxEntry(file) } },
   });
 
-  const g = await runCli(['install', '--npx', 'vscode', file, '--global'], { env: { ...env, AGENT_MCP_PLATFORM: 'darwin' }, cwd: project });
+  const g = await runInProcess(['install', '--npx', 'vscode', file, '--global'], {
+    env: { ...env, AGENT_MCP_PLATFORM: 'darwin' },
+    cwd: project,
+  });
   assert.equal(g.code, 0, g.stderr);
   assert.deepEqual(read(join(home, 'Library/Application Support/Code/User/mcp.json')), {
     servers: { 'poet-server': { type: 'stdio', ...npxEntry(file) } },
@@ -255,7 +258,7 @@ test('vscode: .vscode/mcp.json in its own "servers" format, inputs kept; the use
 
 test('claude-code: prints the `claude mcp add` command (scope, -e with --with-env) and writes nothing', async () => {
   const { home, project, file, env } = setup(YAML, { ANTHROPIC_API_KEY: "sk-ant it's" });
-  const r = await runCli(['install', '--npx', 'claude-code', file], { env, cwd: project });
+  const r = await runInProcess(['install', '--npx', 'claude-code', file], { env, cwd: project });
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout, `claude mcp add --transport stdio --scope local poet-server -- npx -y ${SPEC} serve ${file}\n`);
   assert.equal(
@@ -263,7 +266,10 @@ test('claude-code: prints the `claude mcp add` command (scope, -e with --with-en
     'Environment variables the file uses: ANTHROPIC_API_KEY\n' +
       '  set in this shell, not written: ANTHROPIC_API_KEY (rerun with --with-env to write their values, or add -e NAME=value to the command)\n',
   );
-  const g = await runCli(['install', '--npx', 'claude-code', file, '--global', '--with-env', '--name', 'my poet'], { env, cwd: project });
+  const g = await runInProcess(['install', '--npx', 'claude-code', file, '--global', '--with-env', '--name', 'my poet'], {
+    env,
+    cwd: project,
+  });
   assert.equal(g.code, 0, g.stderr);
   assert.equal(
     g.stdout,
@@ -275,7 +281,7 @@ test('claude-code: prints the `claude mcp add` command (scope, -e with --with-en
 
 test('--no-npx: this node and this agent-mcp by absolute path', async () => {
   const { project, file, env } = setup();
-  const r = await runCli(['install', 'cursor', file, '--no-npx', '--print'], { env, cwd: project });
+  const r = await runInProcess(['install', 'cursor', file, '--no-npx', '--print'], { env, cwd: project });
   assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(JSON.parse(r.stdout), {
     mcpServers: { 'poet-server': { command: process.execPath, args: [realpathSync(BIN), 'serve', file] } },
@@ -285,7 +291,7 @@ test('--no-npx: this node and this agent-mcp by absolute path', async () => {
 test('a relative file is written as an absolute path', async () => {
   const { project, file, env } = setup();
   writeFileSync(join(project, 'agents.yaml'), readFileSync(file));
-  const r = await runCli(['install', '--npx', 'claude-desktop', '--print'], { env, cwd: project });
+  const r = await runInProcess(['install', '--npx', 'claude-desktop', '--print'], { env, cwd: project });
   assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(JSON.parse(r.stdout), { mcpServers: { 'poet-server': npxEntry(join(project, 'agents.yaml')) } });
 });
@@ -294,7 +300,7 @@ test('malformed JSON in the existing file: FILE:LINE:COL, exit 2, the entry to a
   const { project, file, env } = setup();
   const path = join(project, '.vscode/mcp.json');
   const before = write(path, '{\n  "servers": {\n    "a": { "command": "a" }\n    "b": {}\n  }\n}\n');
-  const r = await runCli(['install', '--npx', 'vscode', file, '--force'], { env, cwd: project });
+  const r = await runInProcess(['install', '--npx', 'vscode', file, '--force'], { env, cwd: project });
   assert.equal(r.code, 2);
   const entry = JSON.stringify({ 'poet-server': { type: 'stdio', ...npxEntry(file) } }, null, 2);
   assert.equal(
@@ -308,7 +314,7 @@ test('malformed JSON in the existing file: FILE:LINE:COL, exit 2, the entry to a
   const { home } = setup();
   const desktop = join(home, '.config/Claude/claude_desktop_config.json');
   write(desktop, '{\n  // mine\n  "mcpServers": {}\n}\n');
-  const strict = await runCli(['install', '--npx', 'claude-desktop', file], { env: { ...env, HOME: home }, cwd: project });
+  const strict = await runInProcess(['install', '--npx', 'claude-desktop', file], { env: { ...env, HOME: home }, cwd: project });
   assert.equal(strict.code, 2);
   assert.ok(
     strict.stderr.startsWith(
@@ -318,7 +324,7 @@ test('malformed JSON in the existing file: FILE:LINE:COL, exit 2, the entry to a
   );
 
   write(path, '{"servers": ["not", "a", "map"]}');
-  const wrongShape = await runCli(['install', '--npx', 'vscode', file], { env, cwd: project });
+  const wrongShape = await runInProcess(['install', '--npx', 'vscode', file], { env, cwd: project });
   assert.equal(wrongShape.code, 2);
   assert.ok(wrongShape.stderr.startsWith(`${TEST_ONLY}${path}: "servers" is not an object; nothing was changed.\n`), wrongShape.stderr);
 });
@@ -329,7 +335,7 @@ test('vscode: mcp.json is JSON with comments: edited in place, comments, trailin
   const before =
     '{\n\t// my servers\n\t"servers": {\n\t\t"other": { "type": "http", "url": "https://example.com/mcp" }, // the team\'s\n\t},\n}\n';
   write(path, before);
-  const r = await runCli(['install', '--npx', 'vscode', file], { env, cwd: project });
+  const r = await runInProcess(['install', '--npx', 'vscode', file], { env, cwd: project });
   assert.equal(r.code, 0, r.stderr);
   const entry = [
     '"poet-server": {',
@@ -358,23 +364,23 @@ test('project-scope vscode and cursor entries name paths inside the workspace as
   const inside = join(project, 'agents/poet.yaml');
   writeFileSync(inside, YAML);
   const spec = ['-y', SPEC, 'serve', '${workspaceFolder}/agents/poet.yaml'];
-  const vscode = await runCli(['install', '--npx', 'vscode', 'agents/poet.yaml'], { env, cwd: project });
+  const vscode = await runInProcess(['install', '--npx', 'vscode', 'agents/poet.yaml'], { env, cwd: project });
   assert.equal(vscode.code, 0, vscode.stderr);
   assert.deepEqual(read(join(project, '.vscode/mcp.json')), { servers: { 'poet-server': { type: 'stdio', command: 'npx', args: spec } } });
   assert.ok(vscode.stdout.includes("\nIt runs: npx -y agent-mcp@0.1.0 serve '${workspaceFolder}/agents/poet.yaml'\n"), vscode.stdout);
-  const cursor = await runCli(['install', '--npx', 'cursor', inside, '--print'], { env, cwd: project });
+  const cursor = await runInProcess(['install', '--npx', 'cursor', inside, '--print'], { env, cwd: project });
   assert.deepEqual(JSON.parse(cursor.stdout), { mcpServers: { 'poet-server': { command: 'npx', args: spec } } });
 
-  const global = await runCli(['install', '--npx', 'cursor', inside, '--print', '--global'], { env, cwd: project });
+  const global = await runInProcess(['install', '--npx', 'cursor', inside, '--print', '--global'], { env, cwd: project });
   assert.deepEqual(JSON.parse(global.stdout), { mcpServers: { 'poet-server': npxEntry(inside) } });
-  const desktop = await runCli(['install', '--npx', 'claude-desktop', inside, '--print'], { env, cwd: project });
+  const desktop = await runInProcess(['install', '--npx', 'claude-desktop', inside, '--print'], { env, cwd: project });
   assert.deepEqual(JSON.parse(desktop.stdout), { mcpServers: { 'poet-server': npxEntry(inside) } });
   void home;
 });
 
 test('from a copy that is not the published package (this clone), the entry runs this copy by absolute path, and says so', async () => {
   const { project, file, env } = setup();
-  const r = await runCli(['install', 'claude-desktop', file, '--print'], { env, cwd: project });
+  const r = await runInProcess(['install', 'claude-desktop', file, '--print'], { env, cwd: project });
   assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(JSON.parse(r.stdout), {
     mcpServers: { 'poet-server': { command: process.execPath, args: [realpathSync(BIN), 'serve', file] } },
@@ -413,7 +419,7 @@ test('a symlinked config stays a symlink and keeps its permissions', async () =>
   const path = join(home, '.config/Claude/claude_desktop_config.json');
   mkdirSync(dirname(path), { recursive: true });
   symlinkSync(real, path);
-  const r = await runCli(['install', '--npx', 'claude-desktop', file], { env, cwd: project });
+  const r = await runInProcess(['install', '--npx', 'claude-desktop', file], { env, cwd: project });
   assert.equal(r.code, 0, r.stderr);
   assert.ok(lstatSync(path).isSymbolicLink());
   assert.equal(statSync(real).mode & 0o777, 0o600);
@@ -423,7 +429,7 @@ test('a symlinked config stays a symlink and keeps its permissions', async () =>
 test('an invalid agents file is never installed: located errors, exit 2', async () => {
   const { home, project, env } = setup();
   const file = writeConfig('tools:\n  poet: { promt: hi }\n');
-  const r = await runCli(['install', '--npx', 'claude-desktop', file], { env, cwd: project });
+  const r = await runInProcess(['install', '--npx', 'claude-desktop', file], { env, cwd: project });
   assert.equal(r.code, 2);
   assert.match(r.stderr, /agents\.yaml:2:\d+: .*promt/);
   assert.equal(existsSync(join(home, '.config/Claude')), false);
