@@ -1,0 +1,108 @@
+// `npm test`: biome, tsc, the build and the tests, in one command that reports every failure.
+// - biome and tsc run beside the build and the tests: each is one mostly single-threaded process, and the tests spend
+//   much of their time waiting on child processes, sockets and tmux, so on 2 cores the checks fill the gaps.
+// - The test files are bundled once by esbuild (src/ and test helpers inlined, packages left to node_modules/) into
+//   .tmp/test-build/: each of the ~65 test processes then starts as plain JavaScript, without tsx's loader hooks and
+//   transforms (about 0.3 s of CPU per process). `node --import tsx --test test/DIR/NAME.test.ts` still runs a file
+//   from its source.
+// TEST_CONCURRENCY overrides the number of test files run at once.
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const OUT = join(ROOT, '.tmp/test-build');
+// Measured on 2 cores (see BENCHMARKS.md, "npm test"): beyond 3 the spawned CLIs and servers only queue for the CPU.
+const CONCURRENCY = process.env.TEST_CONCURRENCY ?? '3';
+const bin = (name) => join(ROOT, 'node_modules/.bin', name);
+
+/** Run a command; its output is kept (printed at the end) unless `inherit`. Resolves with its code and output. */
+function run(label, command, args, inherit = false) {
+  return new Promise((done) => {
+    const started = performance.now();
+    const child = spawn(command, args, { cwd: ROOT, stdio: inherit ? 'inherit' : ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout?.on('data', (c) => (output += c));
+    child.stderr?.on('data', (c) => (output += c));
+    child.once('error', (err) => done({ label, code: 1, output: `${output}${err.message}\n`, seconds: 0 }));
+    child.once('close', (code, signal) =>
+      done({ label, code: code ?? (signal ? 1 : 0), output, seconds: (performance.now() - started) / 1000 }),
+    );
+  });
+}
+
+/** test/DIR/NAME.test.ts, as the `test/*\/*.test.ts` glob of the source layout. */
+function testFiles() {
+  const files = [];
+  for (const dir of readdirSync(join(ROOT, 'test'), { withFileTypes: true })) {
+    if (!dir.isDirectory()) continue;
+    for (const name of readdirSync(join(ROOT, 'test', dir.name))) {
+      if (name.endsWith('.test.ts')) files.push(join('test', dir.name, name));
+    }
+  }
+  return files.sort();
+}
+
+/** Bundle the test files; a source's import.meta keeps naming the source file (tests find fixtures and the CLI by it). */
+async function buildTests(files) {
+  rmSync(OUT, { recursive: true, force: true });
+  await build({
+    absWorkingDir: ROOT,
+    entryPoints: files,
+    outdir: OUT,
+    outbase: '.',
+    outExtension: { '.js': '.mjs' },
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    packages: 'external',
+    sourcemap: 'inline',
+    logLevel: 'warning',
+    plugins: [
+      {
+        name: 'source-import-meta',
+        setup(b) {
+          b.onLoad({ filter: /\.ts$/ }, (args) => ({
+            loader: 'ts',
+            contents: readFileSync(args.path, 'utf8')
+              .replaceAll('import.meta.dirname', JSON.stringify(dirname(args.path)))
+              .replaceAll('import.meta.filename', JSON.stringify(args.path))
+              .replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href)),
+          }));
+        },
+      },
+    ],
+  });
+  return files.map((f) => relative(ROOT, join(OUT, f.replace(/\.ts$/, '.mjs'))));
+}
+
+const checks = [run('biome', bin('biome'), ['check', '.']), run('tsc', bin('tsc'), ['-p', '.'])];
+
+const tests = (async () => {
+  const built = await run('build', process.execPath, ['scripts/build.mjs']);
+  if (built.code !== 0) return built;
+  let compiled;
+  try {
+    compiled = await buildTests(testFiles());
+  } catch (err) {
+    return { label: 'test build', code: 1, output: `${err.message}\n`, seconds: 0 };
+  }
+  if (!compiled.every((f) => existsSync(join(ROOT, f)))) return { label: 'test build', code: 1, output: 'a test file was not built\n' };
+  return run('node --test', process.execPath, ['--enable-source-maps', '--test', `--test-concurrency=${CONCURRENCY}`, ...compiled], true);
+})();
+
+const results = await Promise.all([...checks, tests]);
+let failed = 0;
+for (const r of results) {
+  if (r.code === 0) continue;
+  failed ||= r.code;
+  if (r.output) process.stderr.write(`\n--- ${r.label} failed:\n${r.output}`);
+}
+process.stderr.write(
+  `\n${results.map((r) => `${r.label} ${r.code === 0 ? 'ok' : 'FAILED'}${r.seconds ? ` (${r.seconds.toFixed(1)} s)` : ''}`).join(', ')}\n`,
+);
+process.exitCode = failed;
