@@ -6,7 +6,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { CallToolResultSchema, type CallToolResult, type Progress } from '@modelcontextprotocol/sdk/types.js';
-import { cleanEnv, connectStdio, runCli, writeConfig } from '../helpers/cli.ts';
+import { cleanEnv, connectStdio, writeConfig, runInProcess } from '../helpers/cli.ts';
 import { FakeAnthropic } from '../fakes/anthropic-server.ts';
 import { FakeOpenAI } from '../fakes/openai-server.ts';
 
@@ -90,7 +90,7 @@ test('record against the fakes, replay offline without keys: the same report; a 
   script(openai, anthropic);
   const file = writeConfig(config(bases));
   const dir = join(dirname(file), 'recordings');
-  const recorded = await runCli(['test', file, '--record', dir, '-j', '1'], { env: cleanEnv(KEYS) });
+  const recorded = await runInProcess(['test', file, '--record', dir, '-j', '1'], { env: cleanEnv(KEYS) });
   await openai.stop();
   await anthropic.stop();
   assert.equal(recorded.stdout, EXPECTED);
@@ -118,13 +118,13 @@ test('record against the fakes, replay offline without keys: the same report; a 
 
   // No endpoint, no key, no server: only the recordings answer.
   const offline = writeConfig(config());
-  const replayed = await runCli(['test', offline, '--replay', dir]);
+  const replayed = await runInProcess(['test', offline, '--replay', dir]);
   assert.equal(replayed.stderr, answered);
   assert.equal(replayed.stdout, EXPECTED);
   assert.equal(replayed.code, 0);
 
   const changed = writeConfig(config(undefined, 'write a sonnet about {{theme}}'));
-  const miss = await runCli(['test', changed, '--replay', dir, '--filter', 'poet']);
+  const miss = await runInProcess(['test', changed, '--replay', dir, '--filter', 'poet']);
   assert.equal(
     miss.stdout,
     'FAIL poet #1: no recorded openai request matches this one (model, messages, tools, output schema); ' +
@@ -153,12 +153,12 @@ tools:
 `;
     const file = writeConfig(one);
     openai.reply({ text: 'socks, soft socks' });
-    assert.equal((await runCli(['test', file, '--record', dir], { env: cleanEnv(KEYS) })).code, 0);
+    assert.equal((await runInProcess(['test', file, '--record', dir], { env: cleanEnv(KEYS) })).code, 0);
     const first = readFileSync(join(dir, 'poet-1.json'), 'utf8');
 
     writeFileSync(file, `${one}      - name: hats\n        input: { theme: hats }\n        expect: { contains: hats }\n`);
     openai.reply({ text: 'hats, tall hats' });
-    const missing = await runCli(['test', file, '--replay', dir, '--record-missing'], { env: cleanEnv(KEYS) });
+    const missing = await runInProcess(['test', file, '--replay', dir, '--record-missing'], { env: cleanEnv(KEYS) });
     assert.equal(
       missing.stdout,
       'ok poet #1 [15 tokens]\nok poet #2 (hats) [15 tokens]\ntotal: 30 tokens (20 in, 10 out)\n2 passed, 0 failed\n',
@@ -214,7 +214,7 @@ tools:
   const file = writeConfig(sampled(fake.url));
   const dir = join(dirname(file), 'rec');
   fake.reply({ text: 'Sampled socks' });
-  const recorded = await runCli(['test', file, '--sampling-model', 'gpt', '--record', dir], { env: cleanEnv(KEYS) });
+  const recorded = await runInProcess(['test', file, '--sampling-model', 'gpt', '--record', dir], { env: cleanEnv(KEYS) });
   await fake.stop();
   // A sampling result carries no usage: the line has no tokens.
   const report = 'ok poet #1\n1 passed, 0 failed\n';
@@ -225,7 +225,7 @@ tools:
     cassette.exchanges.map((e: { provider: string; request: { body: { model: string } } }) => [e.provider, e.request.body.model]),
     [['openai', 'gpt-4.1-mini']],
   );
-  const replayed = await runCli(['test', writeConfig(sampled()), '--sampling-model', 'gpt', '--replay', dir]);
+  const replayed = await runInProcess(['test', writeConfig(sampled()), '--sampling-model', 'gpt', '--replay', dir]);
   assert.equal(replayed.stdout, report);
   assert.equal(replayed.code, 0);
 });

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { cleanEnv, runCli, writeConfig } from '../helpers/cli.ts';
+import { cleanEnv, writeConfig, runInProcess } from '../helpers/cli.ts';
 import { FakeOpenAI } from '../fakes/openai-server.ts';
 import { parseXml } from './xml.ts';
 
@@ -24,7 +24,7 @@ tools:
 
 test('expect.judge: the grader says pass or fail with a reason, in the report and in JUnit', async () => {
   const file = writeConfig(JUDGED);
-  const passed = await runCli(['test', file]);
+  const passed = await runInProcess(['test', file]);
   assert.equal(
     passed.stdout,
     'ok poet #1 [126 tokens]\n  judge: pass: It mentions socks and rhymes.\ntotal: 126 tokens (104 in, 22 out)\n1 passed, 0 failed\n',
@@ -32,7 +32,7 @@ test('expect.judge: the grader says pass or fail with a reason, in the report an
   assert.equal(passed.code, 0);
 
   const junit = join(dirname(file), 'junit.xml');
-  const failed = await runCli(['test', file, '--judge-model', 'harsh', '--junit', junit]);
+  const failed = await runInProcess(['test', file, '--judge-model', 'harsh', '--junit', junit]);
   assert.equal(
     failed.stdout,
     'FAIL poet #1 [123 tokens]: judge: It does not rhyme.\n  judge: fail: It does not rhyme.\ntotal: 123 tokens (104 in, 19 out)\n0 passed, 1 failed\n',
@@ -48,10 +48,10 @@ test('expect.judge: the grader says pass or fail with a reason, in the report an
   );
 
   const ungraded = writeConfig(JUDGED.replace('judge: grader }', '}'));
-  const none = await runCli(['test', ungraded]);
+  const none = await runInProcess(['test', ungraded]);
   assert.equal(none.stderr, 'poet #1: expect.judge needs a grader model: give --judge-model MODEL or set defaults.judge\n');
   assert.equal(none.code, 2);
-  const unknown = await runCli(['test', file, '--judge-model', 'hrash']);
+  const unknown = await runInProcess(['test', file, '--judge-model', 'hrash']);
   assert.equal(
     unknown.stderr,
     '--judge-model: unknown model "hrash" (did you mean "harsh"?); give a name from models:, provider:model-id, sampling or test\n',
@@ -69,7 +69,7 @@ test('judge calls are recorded and replayed like the others', async () => {
   );
   const dir = join(dirname(file), 'rec');
   fake.reply({ text: '{"pass":true,"reason":"Rhymes, and socks are there."}', usage: { input: 50, output: 12 } });
-  const recorded = await runCli(['test', file, '--record', dir], { env: cleanEnv({ OPENAI_API_KEY: 'judge-PLANTED-key-99' }) });
+  const recorded = await runInProcess(['test', file, '--record', dir], { env: cleanEnv({ OPENAI_API_KEY: 'judge-PLANTED-key-99' }) });
   await fake.stop();
   const report =
     'ok poet #1 [83 tokens]\n  judge: pass: Rhymes, and socks are there.\ntotal: 83 tokens (63 in, 20 out)\n1 passed, 0 failed\n';
@@ -77,7 +77,7 @@ test('judge calls are recorded and replayed like the others', async () => {
   assert.equal(fake.requests[0]!.body.response_format !== undefined, true);
   assert.deepEqual(readdirSync(dir), ['poet-1.json']);
   assert.ok(!readFileSync(join(dir, 'poet-1.json'), 'utf8').includes('judge-PLANTED-key-99'));
-  const replayed = await runCli(['test', file, '--replay', dir]);
+  const replayed = await runInProcess(['test', file, '--replay', dir]);
   assert.equal(replayed.stdout, report);
   assert.equal(replayed.code, 0);
 });
@@ -105,7 +105,7 @@ tools:
 `);
     const answers = ['socks', 'socks', 'hats', 'socks', 'socks'];
     for (const text of [...answers, ...answers]) fake.reply({ text, usage: { input: 10, output: 5 } });
-    const run = await runCli(['test', file, '--repeat', '5', '-j', '1'], { env: cleanEnv({ OPENAI_API_KEY: 'k-repeat-123456' }) });
+    const run = await runInProcess(['test', file, '--repeat', '5', '-j', '1'], { env: cleanEnv({ OPENAI_API_KEY: 'k-repeat-123456' }) });
     assert.equal(
       run.stdout,
       [
@@ -140,7 +140,7 @@ tools:
       - input: { theme: hats }
         expect: { contains: socks }
 `);
-  const run = await runCli(['test', file, '--repeat', '3', '-j', '1', '--max-cost', '0.001']);
+  const run = await runInProcess(['test', file, '--repeat', '3', '-j', '1', '--max-cost', '0.001']);
   assert.equal(
     run.stdout,
     [
@@ -153,7 +153,7 @@ tools:
   );
   assert.equal(run.stderr, 'poet #1: answered by canned\nstopped: the run cost $0.0015, past --max-cost $0.001\n');
   assert.equal(run.code, 1);
-  const bad = await runCli(['test', file, '--max-cost', 'lots']);
+  const bad = await runInProcess(['test', file, '--max-cost', 'lots']);
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /option '--max-cost <amount>' argument 'lots' is invalid\. expected an amount above 0, such as 0\.50/);
 });

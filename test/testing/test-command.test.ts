@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { runCli, writeConfig } from '../helpers/cli.js';
+import { runCli, writeConfig, runInProcess } from '../helpers/cli.js';
 import { parseXml, type XmlElement } from './xml.js';
 
 const PASSING = `
@@ -68,7 +68,7 @@ function child(el: XmlElement, name: string): XmlElement[] {
 test('a passing example set: ok lines in declaration order, the summary last, exit 0, JUnit XML', async () => {
   const file = writeConfig(PASSING);
   const junit = join(dirname(file), 'reports/nested/junit.xml');
-  const run = await runCli(['test', file, '--junit', junit]);
+  const run = await runInProcess(['test', file, '--junit', junit]);
   // Which model answered each case, on stderr: one line per distinct answer.
   assert.equal(run.stderr, 'poet #1, poet #2 (exact): answered by canned\ncounter #1: answered by shaped\n');
   assert.equal(
@@ -149,10 +149,10 @@ tools:
       - input: { theme: socks }
         expect: { equals: "test model received: write a poem about socks" }
 `);
-  const without = await runCli(['test', file]);
+  const without = await runInProcess(['test', file]);
   assert.equal(without.code, 1);
   assert.match(without.stdout, /^FAIL poet #1: the tool returned an error: "paid: OPENAI_API_KEY is not set"\n0 passed, 1 failed\n$/);
-  const run = await runCli(['test', file, '--model', 'test']);
+  const run = await runInProcess(['test', file, '--model', 'test']);
   assert.equal(run.stdout, 'ok poet #1 [25 tokens]\ntotal: 25 tokens (13 in, 12 out)\n1 passed, 0 failed\n');
   assert.equal(run.code, 0);
 });
@@ -161,24 +161,24 @@ test('bad usage and bad files exit 2 with a located message; no examples is not 
   const bad = writeConfig(
     'tools:\n  poet:\n    prompt: hi {{theme}}\n    input: { theme: { type: string } }\n    model: test\n    examples:\n      - input: { theme: 3 }\n',
   );
-  const run = await runCli(['test', bad]);
+  const run = await runInProcess(['test', bad]);
   assert.equal(run.code, 2);
   assert.equal(run.stdout, '');
   assert.equal(run.stderr, `${bad}:7:16: tools.poet.examples[0].input: does not match the input schema: theme: must be string\n`);
 
   const ok = writeConfig('tools:\n  poet:\n    prompt: hi\n    model: test\n    examples: [{ input: {} }]\n');
-  const model = await runCli(['test', ok, '--model', 'tset']);
+  const model = await runInProcess(['test', ok, '--model', 'tset']);
   assert.equal(model.code, 2);
   assert.equal(
     model.stderr,
     '--model: unknown model "tset" (did you mean "test"?); give a name from models:, provider:model-id, sampling or test\n',
   );
-  const filter = await runCli(['test', ok, '--filter', 'critic']);
+  const filter = await runInProcess(['test', ok, '--filter', 'critic']);
   assert.equal(filter.code, 2);
   assert.equal(filter.stderr, '--filter "critic" matches no case; cases: poet #1\n');
 
   const none = writeConfig('tools:\n  poet:\n    prompt: hi\n    model: test\n');
-  const empty = await runCli(['test', none]);
+  const empty = await runInProcess(['test', none]);
   assert.equal(empty.code, 0);
   assert.equal(empty.stdout, '0 passed, 0 failed\n');
   assert.equal(empty.stderr, `no examples in ${none}: add examples: to a tool to test it (the server started and listed 1 tool)\n`);
@@ -186,7 +186,7 @@ test('bad usage and bad files exit 2 with a located message; no examples is not 
 
 test('--filter runs only the cases whose name contains the text', async () => {
   const file = writeConfig(PASSING);
-  const run = await runCli(['test', file, '--filter', 'EXACT']);
+  const run = await runInProcess(['test', file, '--filter', 'EXACT']);
   assert.equal(run.stdout, 'ok poet #2 (exact) [21 tokens]\ntotal: 21 tokens (13 in, 8 out)\n1 passed, 0 failed\n');
   assert.equal(run.code, 0);
 });
@@ -194,7 +194,7 @@ test('--filter runs only the cases whose name contains the text', async () => {
 test('a --junit file that cannot be written fails the run (exit 1) after the summary, which stays the last line', async () => {
   const file = writeConfig(PASSING);
   const junit = join(file, 'junit.xml'); // under a regular file: not writable
-  const run = await runCli(['test', file, '--junit', junit]);
+  const run = await runInProcess(['test', file, '--junit', junit]);
   assert.equal(
     run.stdout,
     'ok poet #1 [21 tokens]\nok poet #2 (exact) [21 tokens]\nok counter #1 [10 tokens]\ntotal: 52 tokens (34 in, 18 out)\n3 passed, 0 failed\n',
