@@ -36,10 +36,11 @@ tools:
 `);
   const { client, stderr, close } = await connectStdio(file);
   t.after(close);
-  const started = Date.now();
   const result = await client.callTool({ name: 'ask', arguments: {} });
-  assert.ok(Date.now() - started < 5000, `took ${Date.now() - started} ms`);
   assert.deepEqual(result.content, [{ type: 'text', text: 'fine' }]);
   assert.equal((result._meta as { 'agent-mcp': { model: string } })['agent-mcp'].model, 'offline');
   assert.match(stderr(), /agent-mcp warning: limited failed; falling back to offline/);
+  // No wait was planned (the log names every retry with its delay; no wall-clock bound: the machine may be loaded).
+  assert.match(stderr(), /a retry in 25s would outlast the call/);
+  assert.doesNotMatch(stderr(), /retry 1\//);
 });

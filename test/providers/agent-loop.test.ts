@@ -86,7 +86,8 @@ test('cancel while waiting for the answer: the provider socket closes at once, n
 });
 
 test('cancel in the middle of a streamed answer: the provider socket closes at once, not at the stream end (anthropic)', async () => {
-  anthropic.reply({ text: 'one two three four five six seven eight', chunkDelayMs: 1000 });
+  // The fake sends the first word, then holds the rest (it never releases them: only the abort can end the request).
+  anthropic.reply({ text: 'one two three four five six seven eight', gate: { after: 3, open: new Promise(() => {}) } });
   const ac = new AbortController();
   let firstText: () => void;
   const gotText = new Promise<void>((r) => (firstText = r));
@@ -103,7 +104,7 @@ test('cancel in the middle of a streamed answer: the provider socket closes at o
   await gotText;
   ac.abort();
   await assert.rejects(pending, /AbortError|aborted/i);
-  // Without the abort the stream would go on for 7 s and its keep-alive socket stay open after it (no wall-clock bound).
+  // Without the abort the held stream would stay open (no wall-clock bound).
   assert.equal(
     await Promise.race([request.closed.then(() => 'closed'), new Promise((r) => setTimeout(r, 30_000, 'open').unref())]),
     'closed',
@@ -126,13 +127,12 @@ test('maxSteps ends the call with an error naming the limit', async () => {
 
 test('the call timeout ends the call with an error naming the limit, and aborts the request', async () => {
   openai.reply({ hang: true });
-  const started = performance.now();
   const result = await call('sleepy');
   assert.equal(result.isError, true);
   assert.deepEqual(result.content, [{ type: 'text', text: 'timeout: the call took longer than 0.3s (set timeout: on the tool)' }]);
-  assert.ok(performance.now() - started < 2000);
+  // The fake never answers: only the abort closes the request (no wall-clock bound: the machine may be loaded).
   const request = openai.requests[openai.requests.length - 1]!;
-  const closed = await Promise.race([request.closed, new Promise<number>((r) => setTimeout(() => r(Infinity), 2000))]);
+  const closed = await Promise.race([request.closed, new Promise<number>((r) => setTimeout(() => r(Infinity), 30_000).unref())]);
   assert.ok(closed < Infinity, 'the provider request was aborted');
 });
 

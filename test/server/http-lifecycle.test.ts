@@ -17,7 +17,7 @@ function startInProcess(sessionTtlMs: number): Promise<HttpServerHandle> {
   return startHttpServer({ runner: new Runtime(config, { log }), log }, { ...resolveHttpOptions({}, { port: 0 }), sessionTtlMs }, log);
 }
 
-test('SIGTERM with a call in flight: the client gets an error, sessions close, exit 0 within 5 s', async () => {
+test('SIGTERM with a call in flight: the client gets an error, sessions close, exit 0 without waiting for the call', async () => {
   const server = await startHttp();
   const c = await connect(server.url);
   const idle = await connect(server.url); // a second session, with its GET stream open
@@ -37,7 +37,8 @@ test('SIGTERM with a call in flight: the client gets an error, sessions close, e
   const code = await server.exited;
   const took = Date.now() - t0;
   assert.equal(code, 0);
-  assert.ok(took < 5000, `exit took ${took} ms`);
+  // The call would take 20 s; shutdown waits at most 2 s for answers to drain (a generous bound for a loaded machine).
+  assert.ok(took < 15_000, `exit took ${took} ms`);
   assert.equal(await outcome, 'MCP error -32000: agent-mcp is shutting down: the call was cancelled');
   assert.match(server.stderr(), /agent-mcp info: stopping: SIGTERM\n/);
   await c.client.close();
@@ -50,7 +51,7 @@ test('SIGINT with nothing in flight exits 0 at once', async () => {
   const t0 = Date.now();
   server.child.kill('SIGINT');
   assert.equal(await server.exited, 0);
-  assert.ok(Date.now() - t0 < 2000);
+  assert.ok(Date.now() - t0 < 10_000, 'nothing held the process (a generous bound for a loaded machine)');
 });
 
 test('idle sessions expire after --session-ttl', async () => {

@@ -214,19 +214,20 @@ tools:
   );
 });
 
-test('stdin closing mid-call ends the process within 1 s', async () => {
-  const file = writeConfig('models:\n  slow: { provider: test, delay: 60s }\ntools:\n  wait: { prompt: hi, model: slow }\n');
+test('stdin closing mid-call ends the process without waiting for the call', async () => {
+  const file = writeConfig('models:\n  slow: { provider: test, delay: 1h }\ntools:\n  wait: { prompt: hi, model: slow }\n');
   const s = rawServer(file);
   s.send(s.init);
   await s.waitFor(() => s.out().includes('"id":0'));
   s.send({ jsonrpc: '2.0', method: 'notifications/initialized' });
   s.send({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'wait', arguments: {} } });
   await new Promise((r) => setTimeout(r, 200)); // the call is now waiting on its model
-  const closedAt = Date.now();
   s.child.stdin.end();
-  const { code, at } = await s.exited;
-  assert.equal(code, 0);
-  assert.ok(at - closedAt < 1000, `exited ${at - closedAt} ms after stdin closed`);
+  // The model answers in an hour: anything but the end of stdin ending the call would keep the process (the bound is
+  // generous, not a timing assertion: the machine may be loaded).
+  const exited = await Promise.race([s.exited, new Promise<'running'>((r) => setTimeout(r, 30_000, 'running').unref())]);
+  assert.notEqual(exited, 'running', 'the process still runs 30 s after stdin closed');
+  assert.equal((exited as { code: number }).code, 0);
 });
 
 test('SIGTERM ends a serving process with exit 0', async () => {
