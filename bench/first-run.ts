@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, wr
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { fmt, median } from './stats.ts';
+import { fmt, median, verdict } from './stats.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -97,7 +97,7 @@ export async function run(): Promise<void> {
     const ratio = median(results.after.map((r) => r.installMs)) / median(results.before.map((r) => r.installMs));
     const size = median(results.after.map((r) => r.bytes));
     console.log(
-      `install time ratio ${ratio.toFixed(2)} (target <= 0.20) ${ratio <= 0.2 ? 'OK' : 'OVER TARGET'}; installed size ${mb(size)} (target <= 10 MB) ${size <= 10e6 ? 'OK' : 'OVER TARGET'}`,
+      `${verdict('first-run', 'install time ratio', ratio, '<=', 0.2)}; ${verdict('first-run', 'installed size', size / 1e6, '<=', 10, 1, ' MB')}`,
     );
   } finally {
     rmSync(work, { recursive: true, force: true });

@@ -1,13 +1,14 @@
-// Streamable HTTP under load: agent-mcp `serve --http` (test model) against a hand-written bare-SDK server of one
-// tool. 50 concurrent SDK clients x 40 calls each, one run: calls/s, p50/p99, server RSS after. Then, on fresh
-// servers, RSS per idle session with 1000 sessions open (each an SDK client with its GET stream, as real clients hold).
+// Streamable HTTP under load, in each protocol era: agent-mcp `serve --http` (test model) against a hand-written
+// bare SDK v2 server of one tool (bench/baseline/bare-v2-http-server.mjs). 50 concurrent SDK v2 clients (pinned to
+// the 2025 era or to 2026-07-28) x 40 calls each: calls/s, p50/p99, server RSS after, server CPU per call. Then, on
+// fresh servers, RSS per idle 2025-era session with 1000 sessions open (each an SDK client with its GET stream, as
+// real clients hold it; the modern era keeps no session).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { writeConfig } from '../test/helpers/cli.ts';
-import { fmt, percentile } from './stats.ts';
+import { fmt, percentile, verdict } from './stats.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 50);
@@ -47,6 +48,15 @@ function start(args: string[]): Promise<Spawned> {
   });
 }
 
+/** Both servers, or neither: one that fails to start must not leave the other running. */
+async function startBoth(a: string[], b: string[]): Promise<[Spawned, Spawned]> {
+  const started = await Promise.allSettled([start(a), start(b)]);
+  const failed = started.find((s) => s.status === 'rejected');
+  if (!failed) return started.map((s) => (s as PromiseFulfilledResult<Spawned>).value) as [Spawned, Spawned];
+  await Promise.all(started.map((s) => (s.status === 'fulfilled' ? stop(s.value) : undefined)));
+  throw failed.reason;
+}
+
 async function stop(s: Spawned): Promise<void> {
   s.child.removeAllListeners('exit');
   const exited = new Promise((r) => s.child.once('exit', r));
@@ -59,11 +69,20 @@ function rssMiB(pid: number): number {
   return kb / 1024;
 }
 
-async function connect(url: string): Promise<{ client: Client; transport: StreamableHTTPClientTransport }> {
+type Era = '2025' | '2026-07-28';
+const ERAS: Era[] = ['2025', '2026-07-28'];
+
+async function connect(url: string, era: Era): Promise<{ client: Client; transport: StreamableHTTPClientTransport; era: Era }> {
   const transport = new StreamableHTTPClientTransport(new URL(url));
-  const client = new Client({ name: 'bench', version: '1' });
+  const client = new Client({ name: 'bench', version: '1' }, { versionNegotiation: { mode: era === '2025' ? 'legacy' : { pin: era } } });
   await client.connect(transport);
-  return { client, transport };
+  return { client, transport, era };
+}
+
+/** A 2025-era client ends its session; a modern one has none. */
+async function disconnect(c: Connected): Promise<void> {
+  if (c.era === '2025') await c.transport.terminateSession();
+  await c.client.close();
 }
 
 interface Load {
@@ -113,9 +132,9 @@ async function round(s: Spawned, clients: Connected[]): Promise<Load> {
  * same machine: other work on a shared machine comes and goes. Each server's figures are its median round; the
  * throughput ratio is the median of the ratios of rounds run back to back.
  */
-async function load(ours: Spawned, bare: Spawned): Promise<{ ours: Load; bare: Load; ratio: number }> {
+async function load(ours: Spawned, bare: Spawned, era: Era): Promise<{ ours: Load; bare: Load; ratio: number }> {
   const servers = [ours, bare];
-  const clients = await Promise.all(servers.map((s) => Promise.all(Array.from({ length: CLIENTS }, () => connect(s.url)))));
+  const clients = await Promise.all(servers.map((s) => Promise.all(Array.from({ length: CLIENTS }, () => connect(s.url, era)))));
   // Warm up (JIT, pools) before the clock starts.
   for (let i = 0; i < servers.length; i++)
     await Promise.all(clients[i]!.map((c, k) => c.client.callTool({ name: 'poet', arguments: { theme: `warm ${k}` } })));
@@ -125,9 +144,9 @@ async function load(ours: Spawned, bare: Spawned): Promise<{ ours: Load; bare: L
     for (const i of r % 2 ? [1, 0] : [0, 1]) rounds[i]!.push(await round(servers[i]!, clients[i]!));
     ratios.push(rounds[0]!.at(-1)!.callsPerSec / rounds[1]!.at(-1)!.callsPerSec);
     if (process.env.BENCH_VERBOSE)
-      console.log(`round ${r + 1}: ${rounds.map((rs) => rs.at(-1)!.callsPerSec.toFixed(0)).join(' / ')} calls/s`);
+      console.log(`[${era}] round ${r + 1}: ${rounds.map((rs) => rs.at(-1)!.callsPerSec.toFixed(0)).join(' / ')} calls/s`);
   }
-  await Promise.all(clients.flat().map(async (c) => (await c.transport.terminateSession(), await c.client.close())));
+  await Promise.all(clients.flat().map(disconnect));
   const mid = (rs: Load[]) => [...rs].sort((a, b) => a.callsPerSec - b.callsPerSec)[Math.floor(rs.length / 2)]!;
   return { ours: mid(rounds[0]!), bare: mid(rounds[1]!), ratio: [...ratios].sort((a, b) => a - b)[Math.floor(ratios.length / 2)]! };
 }
@@ -135,13 +154,13 @@ async function load(ours: Spawned, bare: Spawned): Promise<{ ours: Load; bare: L
 /** RSS growth per open idle session, in KiB. */
 async function idleSessions(s: Spawned): Promise<{ perSession: number; before: number; after: number }> {
   // A few sessions first, so one-time costs (first session's lazy loads, JIT) are not counted per session.
-  const warm = await Promise.all(Array.from({ length: 20 }, () => connect(s.url)));
-  await Promise.all(warm.map(async (c) => (await c.transport.terminateSession(), await c.client.close())));
+  const warm = await Promise.all(Array.from({ length: 20 }, () => connect(s.url, '2025')));
+  await Promise.all(warm.map(disconnect));
   await settle();
   const before = rssMiB(s.child.pid!);
   const open: Awaited<ReturnType<typeof connect>>[] = [];
   for (let i = 0; i < SESSIONS; i += 50)
-    open.push(...(await Promise.all(Array.from({ length: Math.min(50, SESSIONS - i) }, () => connect(s.url)))));
+    open.push(...(await Promise.all(Array.from({ length: Math.min(50, SESSIONS - i) }, () => connect(s.url, '2025')))));
   await settle();
   const after = rssMiB(s.child.pid!);
   await Promise.all(open.map((c) => c.client.close()));
@@ -151,9 +170,8 @@ async function idleSessions(s: Spawned): Promise<{ perSession: number; before: n
 const settle = () => new Promise((r) => setTimeout(r, 1500));
 
 export interface HttpBenchResult {
-  ours: Load & { perSession: number };
-  bare: Load & { perSession: number };
-  throughputRatio: number;
+  byEra: Record<Era, { ours: Load; bare: Load; throughputRatio: number }>;
+  perSession: { ours: number; bare: number };
   memoryRatio: number;
 }
 
@@ -171,11 +189,21 @@ export async function run(): Promise<HttpBenchResult> {
     '--max-sessions',
     String(SESSIONS + 100),
   ];
-  const bareArgs = [join(ROOT, 'bench/baseline/bare-http-server.mjs')];
+  const bareArgs = [join(ROOT, 'bench/baseline/bare-v2-http-server.mjs')];
 
-  const both = await Promise.all([start(oursArgs), start(bareArgs)]);
-  const { ours: oursLoad, bare: bareLoad, ratio: throughput } = await load(both[0], both[1]);
-  await Promise.all(both.map(stop));
+  const row = (name: string, l: Load) =>
+    `${name.padEnd(28)} ${l.callsPerSec.toFixed(0).padStart(6)} calls/s  p50 ${fmt(l.p50)}  p99 ${fmt(l.p99)}  RSS after ${l.rss.toFixed(1)} MiB  server CPU ${l.serverCpuUs.toFixed(0)} us/call`;
+  console.log(`${CLIENTS} clients x ${CALLS} calls; ${ROUNDS} rounds alternating between the servers, median round shown`);
+  const byEra = {} as HttpBenchResult['byEra'];
+  for (const era of ERAS) {
+    const both = await startBoth(oursArgs, bareArgs);
+    const { ours, bare, ratio } = await load(both[0], both[1], era);
+    await Promise.all(both.map(stop));
+    byEra[era] = { ours, bare, throughputRatio: ratio };
+    console.log(`[${era}] ${row('agent-mcp serve --http', ours)}`);
+    console.log(`[${era}] ${row('bare SDK v2 server', bare)}`);
+    console.log(`[${era}] ${verdict('http', `${era} throughput ratio`, ratio, '>=', 0.9)} (median of back-to-back rounds)`);
+  }
 
   let s = await start(bareArgs);
   const bareIdle = await idleSessions(s);
@@ -184,25 +212,12 @@ export async function run(): Promise<HttpBenchResult> {
   const oursIdle = await idleSessions(s);
   await stop(s);
 
-  const row = (name: string, l: Load) =>
-    `${name.padEnd(28)} ${l.callsPerSec.toFixed(0).padStart(6)} calls/s  p50 ${fmt(l.p50)}  p99 ${fmt(l.p99)}  RSS after ${l.rss.toFixed(1)} MiB  server CPU ${l.serverCpuUs.toFixed(0)} us/call`;
-  console.log(`${CLIENTS} clients x ${CALLS} calls; ${ROUNDS} rounds alternating between the servers, median round shown`);
-  console.log(row('agent-mcp serve --http', oursLoad));
-  console.log(row('bare SDK server', bareLoad));
-  console.log(
-    `throughput ratio ${throughput.toFixed(2)} (median of back-to-back rounds; target >= 0.90) ${throughput >= 0.9 ? 'OK' : 'UNDER TARGET'}`,
-  );
   const idleRow = (name: string, i: typeof oursIdle) =>
     `${name.padEnd(28)} ${i.perSession.toFixed(1)} KiB/session  (RSS ${i.before.toFixed(1)} -> ${i.after.toFixed(1)} MiB)`;
-  console.log(`${SESSIONS} idle sessions open`);
+  console.log(`${SESSIONS} idle 2025-era sessions open`);
   console.log(idleRow('agent-mcp serve --http', oursIdle));
-  console.log(idleRow('bare SDK server', bareIdle));
+  console.log(idleRow('bare SDK v2 server', bareIdle));
   const mem = oursIdle.perSession / bareIdle.perSession;
-  console.log(`RSS per session ratio ${mem.toFixed(2)} (target <= 1.20) ${mem <= 1.2 ? 'OK' : 'OVER TARGET'}`);
-  return {
-    ours: { ...oursLoad, perSession: oursIdle.perSession },
-    bare: { ...bareLoad, perSession: bareIdle.perSession },
-    throughputRatio: throughput,
-    memoryRatio: mem,
-  };
+  console.log(verdict('http', 'RSS per idle session ratio', mem, '<=', 1.2));
+  return { byEra, perSession: { ours: oursIdle.perSession, bare: bareIdle.perSession }, memoryRatio: mem };
 }

@@ -8,7 +8,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { writeConfig } from '../test/helpers/cli.ts';
 import { timeToAnswer } from './cold-start.ts';
-import { fmt, median, percentile } from './stats.ts';
+import { fmt, median, percentile, verdict } from './stats.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 25);
@@ -43,7 +43,7 @@ tools:
   console.log(`cold start, runs: ${RUNS} each, alternating`);
   console.log(`agent-mcp serve (5 mcpServers)  median ${fmt(median(a))}  (min ${fmt(Math.min(...a))}, max ${fmt(Math.max(...a))})`);
   console.log(`bare SDK v2 server (unbundled)  median ${fmt(median(b))}  (min ${fmt(Math.min(...b))}, max ${fmt(Math.max(...b))})`);
-  console.log(`ratio ${ratio.toFixed(2)} (target <= 0.60) ${ratio <= 0.6 ? 'OK' : 'OVER TARGET'}`);
+  console.log(verdict('mcp-servers', 'cold start ratio', ratio, '<=', 0.6));
 }
 
 async function connect(args: string[]): Promise<Client> {
@@ -91,7 +91,7 @@ tools:
     console.log(`agent with a downstream step     p50 ${fmt(p('step'))}  p99 ${fmt(percentile(t.step, 99))}`);
     console.log(`agent with an unknown-tool step  p50 ${fmt(p('none'))}  p99 ${fmt(percentile(t.none, 99))}`);
     console.log(`SDK client calling the tool      p50 ${fmt(p('direct'))}  p99 ${fmt(percentile(t.direct, 99))}`);
-    console.log(`added per step ${fmt(added)} (target <= 1 ms) ${added <= 1 ? 'OK' : 'OVER TARGET'}`);
+    console.log(verdict('mcp-servers', 'added per step', added, '<=', 1, 1, ' ms'));
   } finally {
     await ours.close();
     await direct.close();

@@ -9,7 +9,7 @@ import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { FakeOpenAI } from '../test/fakes/openai-server.ts';
 import { writeConfig } from '../test/helpers/cli.ts';
-import { fmt, percentile } from './stats.ts';
+import { fmt, percentile, verdict } from './stats.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const CALLS = Number(process.env.BENCH_CALLS ?? 200);
@@ -99,7 +99,10 @@ tools:
     console.log(
       `[${era}] bare SDK v2 + openai SDK       p50 ${fmt(percentile(b, 50))}  p99 ${fmt(percentile(b, 99))}  server CPU/call ${us(cpu[1]!)}`,
     );
-    console.log(`[${era}] p50 ratio ${ratio.toFixed(3)} (target <= 1.05) ${ratio <= 1.05 ? 'OK' : 'OVER TARGET'}`);
+    console.log(`[${era}] ${verdict('per-call', `${era} p50 ratio`, ratio, '<=', 1.05, 3)}`);
+    const cpuRatio = cpu[0]! / cpu[1]!;
+    if (!Number.isNaN(cpuRatio))
+      console.log(`[${era}] server CPU per call ratio ${cpuRatio.toFixed(3)} (${us(cpu[0]! - cpu[1]!)} a call more)`);
   } finally {
     await ours.client.close();
     await bare.client.close();

@@ -8,7 +8,17 @@ for (const name of wanted.length ? wanted : ALL) {
     process.stderr.write(`unknown benchmark "${name}"; known: ${ALL.join(', ')}\n`);
     process.exit(2);
   }
-  const mod = (await import(`./${name}.ts`)) as { run: () => Promise<void> };
+  const mod = (await import(`./${name}.ts`)) as { run: () => Promise<unknown> };
   process.stdout.write(`\n== ${name} ==\n`);
   await mod.run();
+}
+
+// Every figure against its target in one place (the coordinator's quiet-machine re-run reads this).
+const { verdicts } = await import('./stats.ts');
+if (verdicts.length) {
+  process.stdout.write('\n== summary (ratios are agent-mcp / the bare SDK v2 server) ==\n');
+  for (const v of verdicts) {
+    const status = v.ok === undefined ? '' : v.ok ? 'OK' : 'MISSED';
+    process.stdout.write(`${v.bench.padEnd(12)} ${v.label.padEnd(34)} ${v.value.padStart(10)}  ${v.target.padEnd(10)} ${status}\n`);
+  }
 }

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { writeConfig } from '../test/helpers/cli.ts';
-import { fmt, percentile } from './stats.ts';
+import { figure, fmt, percentile } from './stats.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const CALLS = Number(process.env.BENCH_CALLS ?? 200);
@@ -74,7 +74,11 @@ tools:
     console.log(`2025: createMessage request to the client    p50 ${fmt(percentile(a, 50))}  p99 ${fmt(percentile(a, 99))}`);
     console.log(`2026-07-28: input_required round trip         p50 ${fmt(percentile(b, 50))}  p99 ${fmt(percentile(b, 99))}`);
     console.log(
-      `round trip costs ${fmt(percentile(b, 50) - percentile(a, 50))} more at p50 (x${(percentile(b, 50) / percentile(a, 50)).toFixed(2)}); requestState ${state.requestState?.length} bytes`,
+      figure(
+        'sampling',
+        'a modern-era round trip against a 2025-era request, p50:',
+        `+${fmt(percentile(b, 50) - percentile(a, 50))} (x${(percentile(b, 50) / percentile(a, 50)).toFixed(2)}); requestState ${state.requestState?.length} bytes`,
+      ),
     );
   } finally {
     await legacy.close();
