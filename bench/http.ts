@@ -188,6 +188,12 @@ export async function run(): Promise<HttpBenchResult> {
     'warning',
     '--max-sessions',
     String(SESSIONS + 100),
+    // Every idle session holds its GET stream open, and clients open more for their POSTs: no cap or budget of
+    // ours may close what the bare server keeps.
+    '--max-connections',
+    String(3 * SESSIONS + 500),
+    '--session-memory',
+    '1gb',
   ];
   const bareArgs = [join(ROOT, 'bench/baseline/bare-v2-http-server.mjs')];
 

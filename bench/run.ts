@@ -18,7 +18,10 @@ const { verdicts } = await import('./stats.ts');
 if (verdicts.length) {
   process.stdout.write('\n== summary (ratios are agent-mcp / the bare SDK v2 server) ==\n');
   for (const v of verdicts) {
-    const status = v.ok === undefined ? '' : v.ok ? 'OK' : 'MISSED';
-    process.stdout.write(`${v.bench.padEnd(12)} ${v.label.padEnd(34)} ${v.value.padStart(10)}  ${v.target.padEnd(10)} ${status}\n`);
+    const line =
+      v.ok === undefined
+        ? `${v.bench.padEnd(12)} ${v.label} ${v.value}`
+        : `${v.bench.padEnd(12)} ${v.label.padEnd(34)} ${v.value.padStart(10)}  ${v.target.padEnd(10)} ${v.ok ? 'OK' : 'MISSED'}`;
+    process.stdout.write(`${line}\n`);
   }
 }

@@ -81,10 +81,11 @@ export class Logger {
     let toSinks = false;
     for (const sink of this.sinks) if ((toSinks = sink.wants(level))) break;
     if (!toStderr && !toSinks) return;
-    const record: LogRecord = { level, msg: redact(msg), fields: { ...this.bound, ...fields } };
-    // Sinks send records to the client as they are: their fields must be clean too (stderr lines are redacted whole).
+    const record: LogRecord = { level, msg, fields: { ...this.bound, ...fields } };
+    // Sinks send records to the client as they are: message and fields must be clean (stderr lines are redacted
+    // whole, in format).
     if (toSinks) {
-      const clean = { ...record, fields: redactDeep(record.fields) };
+      const clean = { level, msg: redact(msg), fields: redactDeep(record.fields) };
       for (const sink of this.sinks) if (sink.wants(level)) sink.write(clean);
     }
     if (!toStderr) return;
@@ -94,7 +95,8 @@ export class Logger {
 
   private format(r: LogRecord): string {
     if (this.options.format === 'json') {
-      return redact(JSON.stringify({ time: new Date().toISOString(), level: r.level, msg: r.msg, ...r.fields })) + '\n';
+      // The message is redacted before JSON escapes it (an escaped secret would not match), then the whole line.
+      return redact(JSON.stringify({ time: new Date().toISOString(), level: r.level, msg: redact(r.msg), ...r.fields })) + '\n';
     }
     const extra = Object.entries(r.fields)
       .filter(([, v]) => v !== undefined)
