@@ -9,13 +9,17 @@ import type { TaskRuntime } from './task-runtime.js';
 export const START_SUFFIX = '_start';
 export const RESULT_SUFFIX = '_result';
 
+export function notFound(taskId: string): ProtocolError {
+  return new ProtocolError(ProtocolErrorCode.InvalidParams, `Task not found: ${taskId}`);
+}
+
 /** The task, or the JSON-RPC error for an id that names none (unknown, or kept no longer). */
 export async function lookupTask(tasks: TaskRuntime, taskId: string): Promise<TaskRecord> {
   const found = await tasks.store.get(taskId);
   if (found.state === 'found') return found.task;
   if (found.state === 'expired')
     throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Task ${taskId} has expired: its result was kept for server.tasks.resultTtl`);
-  throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Task not found: ${taskId}`);
+  throw notFound(taskId);
 }
 
 /** agent-mcp's own additions to a task on tasks/get: the tool and the run's latest progress. */

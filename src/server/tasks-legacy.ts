@@ -8,7 +8,7 @@ import { errorMessage, ProtocolError } from '../errors.js';
 import { TaskCursorError } from '../tasks/store.js';
 import { isTerminal, type JsonValue, type TaskRecord } from '../tasks/types.js';
 import { inputFailure, randomId, type TaskRuntime } from './task-runtime.js';
-import { lookupTask, shownStatusMessage, taskExtras } from './task-tools.js';
+import { lookupTask, notFound, shownStatusMessage, taskExtras } from './task-tools.js';
 
 /** The server capability that says tools/call may be a task, and tasks/list and tasks/cancel are served. */
 export const LEGACY_TASK_CAPABILITY = { list: {}, cancel: {}, requests: { tools: { call: {} } } };
@@ -131,10 +131,6 @@ function terminalPayload(task: TaskRecord): Result {
   if (task.status === 'failed')
     throw new ProtocolError(task.error?.code ?? ProtocolErrorCode.InternalError, task.error?.message ?? 'the task failed');
   throw new ProtocolError(ProtocolErrorCode.InvalidRequest, `task ${task.taskId} was cancelled`);
-}
-
-export function notFound(taskId: string): ProtocolError {
-  return new ProtocolError(ProtocolErrorCode.InvalidParams, `Task not found: ${taskId}`);
 }
 
 /** While the session lasts: notifications/tasks/status on each status change, and progress to the call's token. */

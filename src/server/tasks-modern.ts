@@ -8,7 +8,7 @@ import type { Server } from '@modelcontextprotocol/server';
 import { z } from 'zod';
 import type { JsonValue, TaskRecord } from '../tasks/types.js';
 import type { TaskRuntime } from './task-runtime.js';
-import { lookupTask, shownStatusMessage, taskExtras } from './task-tools.js';
+import { lookupTask, notFound, shownStatusMessage, taskExtras } from './task-tools.js';
 
 export const TASKS_EXTENSION = 'io.modelcontextprotocol/tasks';
 
@@ -60,14 +60,21 @@ const params = {
   cancel: z.object({ taskId: z.string() }).loose(),
 };
 
+/** A task of this era's requests: any but one bound to a 2025-era HTTP session (that one is its session's only). */
+async function reachable(tasks: TaskRuntime, taskId: string): Promise<TaskRecord> {
+  const task = await lookupTask(tasks, taskId);
+  if (task.owner?.startsWith('session:')) throw notFound(taskId);
+  return task;
+}
+
 export function installModernTasks(server: Server, tasks: TaskRuntime): void {
   server.setRequestHandler('tasks/get', { params: params.get }, async ({ taskId }) => {
-    const task = await lookupTask(tasks, taskId);
+    const task = await reachable(tasks, taskId);
     return { ...detailed(task), ...taskExtras(task) };
   });
 
   server.setRequestHandler('tasks/update', { params: params.update }, async ({ taskId, inputResponses }, ctx) => {
-    await lookupTask(tasks, taskId);
+    await reachable(tasks, taskId);
     const responses = inputResponses ?? (ctx.mcpReq as { inputResponses?: Record<string, unknown> }).inputResponses ?? {};
     await tasks.store.answerInput(taskId, responses as Record<string, JsonValue>);
     return {};
@@ -75,7 +82,8 @@ export function installModernTasks(server: Server, tasks: TaskRuntime): void {
 
   // An empty ack whatever the id names: cancellation is cooperative, and the answer tells a stranger nothing.
   server.setRequestHandler('tasks/cancel', { params: params.cancel }, async ({ taskId }) => {
-    await tasks.store.cancel(taskId);
+    const found = await tasks.store.get(taskId);
+    if (found.state === 'found' && !found.task.owner?.startsWith('session:')) await tasks.store.cancel(taskId);
     return {};
   });
 }

@@ -18,8 +18,8 @@ import { TaskLimitError } from '../tasks/store.js';
 import type { JsonValue, TaskRecord } from '../tasks/types.js';
 import { PlainErrorServer } from './plain-errors.js';
 import { TaskRuntime } from './task-runtime.js';
-import { lookupTask, missingResult, plainTaskTool, RESULT_SUFFIX, resultOf, START_SUFFIX, startedResult } from './task-tools.js';
-import { installLegacyTasks, LEGACY_TASK_CAPABILITY, legacyOwner, legacyTask, notFound } from './tasks-legacy.js';
+import { lookupTask, missingResult, notFound, plainTaskTool, RESULT_SUFFIX, resultOf, START_SUFFIX, startedResult } from './task-tools.js';
+import { installLegacyTasks, LEGACY_TASK_CAPABILITY, legacyOwner, legacyTask } from './tasks-legacy.js';
 import { clientHasTasks, installModernTasks, modernCreated, TASKS_EXTENSION } from './tasks-modern.js';
 
 /** Calls longer than this are made tasks for a 2026-07-28 client with the extension when the tool says `optional`. */

@@ -1,14 +1,17 @@
-// The task wire through the real CLI, one process per era: stdio (2025 era; closing stdin ends a task still
-// running, its provider request included) and Streamable HTTP on a loopback port (2026-07-28 era).
+// The task wire through the real CLI: stdio (2025 era; closing stdin ends a task still running, its provider request
+// included), Streamable HTTP on a loopback port in the 2026-07-28 era (Mcp-Name) and in the 2025 era (tasks bound to
+// their session).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { createTaskSessionFromClient, resultFromTaskOutcome } from '@modelcontextprotocol/ext-tasks/client';
+import { CreateTaskResultV1Schema, ListTasksResultV1Schema } from '@modelcontextprotocol/ext-tasks/core/v1';
+import { z } from 'zod';
 import { BIN, cleanEnv, writeConfig } from '../helpers/cli.ts';
 import { FakeOpenAI } from '../fakes/openai-server.ts';
 import { startHttp } from '../server/http-helpers.ts';
-import { dispatcher, taskConfig } from './harness.ts';
+import { dispatcher, envelope, taskConfig } from './harness.ts';
 
 const openai = new FakeOpenAI();
 before(() => openai.start());
@@ -66,6 +69,42 @@ test('http, 2026-07-28 era: the extension over a loopback port, Mcp-Name checked
     assert.equal(mismatch.kind, 'error');
     await session.close();
     await client.close();
+  } finally {
+    await server.stop();
+  }
+});
+
+test('http, 2025 era: a task belongs to its session (another session neither lists nor reads it)', async () => {
+  const server = await startHttp([], { yaml: taskConfig(openai.url) });
+  const connect = async () => {
+    const client = new Client({ name: 'task-tests', version: '1.0.0' }, { versionNegotiation: { mode: 'legacy' } });
+    await client.connect(new StreamableHTTPClientTransport(new URL(server.url)));
+    return client;
+  };
+  const anything = z.record(z.string(), z.unknown());
+  try {
+    const [mine, theirs] = [await connect(), await connect()];
+    const created = await mine.request(
+      { method: 'tools/call', params: { name: 'summary', arguments: { topic: 'x' }, task: {} } } as never,
+      CreateTaskResultV1Schema,
+    );
+    const taskId = created.task.taskId;
+    const result = await mine.request({ method: 'tasks/result', params: { taskId } } as never, anything);
+    assert.deepEqual(result.structuredContent, { summary: 'text' });
+    const list = (client: Client) => client.request({ method: 'tasks/list', params: {} } as never, ListTasksResultV1Schema);
+    assert.deepEqual(
+      (await list(mine)).tasks.map((t) => t.taskId),
+      [taskId],
+    );
+    assert.deepEqual((await list(theirs)).tasks, []);
+    await assert.rejects(theirs.request({ method: 'tasks/get', params: { taskId } } as never, anything), {
+      message: `Task not found: ${taskId}`,
+    });
+    // Nor does a 2026-07-28 request that knows its id.
+    const modern = await dispatcher(server.url, fetch).rawDispatch({ method: 'tasks/get', params: { taskId, _meta: envelope() } } as never);
+    assert.deepEqual(modern, { kind: 'error', error: { code: -32602, message: `Task not found: ${taskId}` } });
+    await mine.close();
+    await theirs.close();
   } finally {
     await server.stop();
   }
