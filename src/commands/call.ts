@@ -19,6 +19,7 @@ import { suggestion } from '../util/did-you-mean.js';
 import { connectError, httpClientTransport } from './call-http.js';
 import { createClient, type ProtocolChoice } from './mcp-client.js';
 import { answerFacts, answeredBy } from '../util/answered-by.js';
+import { callTool } from '../util/call-tool.js';
 
 export interface CallOptions extends GlobalOptions {
   config: string;
@@ -95,14 +96,16 @@ export async function callCommand(options: CallOptions): Promise<number> {
     try {
       // onprogress makes the SDK send a progress token and reset the timeout on each notification, so a long
       // agent run (the server sends a heartbeat at least every 10 s) is not cut off while it works.
-      result = (await client.callTool(
+      result = await callTool(
+        client,
+        tool,
         { name: tool.name, arguments: args },
         {
           timeout: options.timeoutMs,
           resetTimeoutOnProgress: true,
           onprogress: (p: { message?: string }) => status.show(p.message),
         },
-      )) as CallToolResult;
+      );
     } catch (err) {
       throw callFailure(err, options.timeoutMs);
     } finally {

@@ -10,6 +10,7 @@ import { formatCost, type Tokens } from './cost.js';
 import { checkExpectations, type Expectations, resultText } from './expectations.js';
 import type { Verdict } from './judge.js';
 import { answerFacts, answeredBy } from '../util/answered-by.js';
+import { callTool } from '../util/call-tool.js';
 
 export interface TestCase {
   /** `poet #1`, or `poet #2 (socks)` when the example has a name. */
@@ -201,14 +202,16 @@ async function runOnce(client: Client, c: TestCase, tool: Tool, options: RunOpti
   const none = { inputTokens: 0, outputTokens: 0 };
   let result: CallToolResult;
   try {
-    result = (await client.callTool(
+    result = await callTool(
+      client,
+      tool,
       {
         name: c.tool,
         arguments: structuredClone(c.input),
         ...(options.tagExamples && { _meta: { [EXAMPLE_META]: c.label } }),
       },
       { timeout: c.timeoutMs + CLIENT_GRACE_MS },
-    )) as CallToolResult;
+    );
   } catch (err) {
     return { status: 'error', messages: [`no result: ${errorMessage(err)}`], usage: none };
   }
