@@ -2,7 +2,7 @@
 // it: list tools and prompts, call a tool with key=value (Tab completes tool and argument names), watch the answer
 // stream in, then see which model answered, the tokens and the time. The session outlives reloads, history included.
 import { createInterface, type Interface } from 'node:readline';
-import type { CallToolResult, Client, Prompt, Tool } from '@modelcontextprotocol/client';
+import type { Client, Prompt, Tool } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { loadConfigFile } from '../config/load.js';
 import { resolveModelFlag } from '../config/model-override.js';
@@ -14,6 +14,7 @@ import type { GlobalOptions } from './context.js';
 import { answerSampling, resolveSamplingModel } from './sampling-handler.js';
 import { createLogger } from './context.js';
 import { createClient } from './mcp-client.js';
+import { callTool as callMcpTool } from '../util/call-tool.js';
 
 export interface DevOptions extends GlobalOptions {
   file: string;
@@ -252,7 +253,9 @@ async function callTool(tool: Tool, words: string[], ctx: LineContext): Promise<
   const args = parseCallArgs(words, undefined, tool.inputSchema as never, tool.name);
   const started = performance.now();
   let streamed = '';
-  const result = (await ctx.client.callTool(
+  const result = await callMcpTool(
+    ctx.client,
+    tool,
     { name: tool.name, arguments: args },
     {
       timeout: 600_000,
@@ -266,7 +269,7 @@ async function callTool(tool: Tool, words: string[], ctx: LineContext): Promise<
         output.write(message);
       },
     },
-  )) as CallToolResult;
+  );
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   const text = result.content.map((c) => (c.type === 'text' ? c.text : `[${c.type}]`)).join('\n');
   if (result.isError) {
