@@ -8,7 +8,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { createTaskSessionFromClient, resultFromTaskOutcome } from '@modelcontextprotocol/ext-tasks/client';
 import { CreateTaskResultV1Schema, ListTasksResultV1Schema } from '@modelcontextprotocol/ext-tasks/core/v1';
 import { z } from 'zod';
-import { BIN, cleanEnv, runCli, writeConfig } from '../helpers/cli.ts';
+import { BIN, cleanEnv, runInProcess, writeConfig } from '../helpers/cli.ts';
 import { FakeOpenAI } from '../fakes/openai-server.ts';
 import { startHttp } from '../server/http-helpers.ts';
 import { dispatcher, envelope, taskConfig } from './harness.ts';
@@ -120,8 +120,8 @@ test('agent-mcp call and agent-mcp test run a task: required tool, as a 2025-era
     examples:
       - { input: { topic: socks }, expect: { contains: "summarise socks" } }
 `);
-  const call = await runCli(['call', '-c', file, 'summary', 'topic=socks']);
+  const call = await runInProcess(['call', '-c', file, 'summary', 'topic=socks']);
   assert.deepEqual([call.code, call.stdout], [0, 'test model received: summarise socks\n'], call.stderr);
-  const run = await runCli(['test', file]);
+  const run = await runInProcess(['test', file]);
   assert.equal(run.code, 0, run.stdout + run.stderr);
 });
