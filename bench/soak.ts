@@ -342,23 +342,25 @@ async function providerFault(): Promise<void> {
   if (r.status !== 200 || !result?.result || result.result.isError) counts.unexpected++;
 }
 
-const jobs: [number, () => Promise<void>][] = [
-  [4, () => legacySession(true)],
-  [2, () => legacySession(false)],
-  [4, () => modernCall()],
-  [1, dropMidCall],
-  [3, hostile],
-  [1, idleSocket],
-  [1, () => modernCall('big')],
-  [1, () => samplingRoundTrip('2025')],
-  [1, () => samplingRoundTrip('2026-07-28')],
-  [2, providerFault],
+const jobs: [number, string, () => Promise<void>][] = [
+  [4, 'session', () => legacySession(true)],
+  [2, 'abandoned session', () => legacySession(false)],
+  [4, '2026-07-28 call', () => modernCall()],
+  [1, 'dropped call', dropMidCall],
+  [3, 'hostile bodies', hostile],
+  [1, 'idle socket', idleSocket],
+  [1, 'big answer', () => modernCall('big')],
+  [1, 'sampling 2025', () => samplingRoundTrip('2025')],
+  [1, 'sampling 2026-07-28', () => samplingRoundTrip('2026-07-28')],
+  [2, 'provider fault', providerFault],
 ];
 const total = jobs.reduce((n, [w]) => n + w, 0);
-function pickJob(): () => Promise<void> {
+/** The first few jobs that threw or hung, with when and what. */
+const firstErrors: string[] = [];
+function pickJob(): { name: string; run: () => Promise<void> } {
   let r = rand() * total;
-  for (const [w, job] of jobs) if ((r -= w) < 0) return job;
-  return jobs[0]![1];
+  for (const [w, name, run] of jobs) if ((r -= w) < 0) return { name, run };
+  return { name: jobs[0]![1], run: jobs[0]![2] };
 }
 
 const started = Date.now();
@@ -374,15 +376,21 @@ const sampler = setInterval(() => {
 await Promise.all(
   Array.from({ length: WORKERS }, async () => {
     while (Date.now() - started < durationMs) {
+      const job = pickJob();
       try {
         // Bounded: a job that hangs (a server that stopped answering) counts as an error, not a stuck worker.
         let timer: NodeJS.Timeout | undefined;
         const hung = new Promise<void>((_, reject) => {
-          timer = setTimeout(() => reject(new Error('hung')), 30_000);
+          timer = setTimeout(() => reject(new Error('hung for 30 s')), 30_000);
         });
-        await Promise.race([pickJob()(), hung]).finally(() => clearTimeout(timer));
-      } catch {
+        await Promise.race([job.run(), hung]).finally(() => clearTimeout(timer));
+      } catch (err) {
         counts.errors++;
+        const line = `${Math.round((Date.now() - started) / 1000)}s ${job.name}: ${err instanceof Error ? err.message : String(err)}`;
+        if (firstErrors.length < 10) {
+          firstErrors.push(line.slice(0, 300));
+          process.stderr.write(`soak error: ${line.slice(0, 300)}\n`);
+        }
       }
     }
   }),
@@ -402,6 +410,7 @@ console.log(
       ...verdict.report,
       serverAlive: alive,
       ...counts,
+      firstErrors,
       server,
       verdict: passed ? 'flat' : 'FAILED',
     },
