@@ -14,9 +14,10 @@ import { MemoryTaskStore } from '../../src/tasks/memory-store.ts';
 import { mcpToolsets } from '../../src/toolsets/config-toolsets.ts';
 import { writeConfig } from '../helpers/cli.ts';
 
+// The task-aware client polls every pollInterval: short, so the tests do not wait on it.
 export const taskConfig = (openaiUrl: string, extra = '') => `
 server:
-  tasks: { resultTtl: 10m, pollInterval: 500ms, maxTasks: 5, maxResultBytes: 2kb, resultWait: 40s }
+  tasks: { resultTtl: 10m, pollInterval: 20ms, maxTasks: 5, maxResultBytes: 2kb, resultWait: 40s }
 models:
   slow: { provider: openai, model: gpt-slow, baseURL: "${openaiUrl}", apiKey: sk-test-tasks-1234567, maxRetries: 0 }
   quick: { provider: test, responses: ["a quick answer"] }

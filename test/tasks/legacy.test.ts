@@ -100,7 +100,7 @@ test('raw wire: CreateTaskResult, tasks/get, a blocking tasks/result, tasks/list
   const task = await createTask('research', { topic: 'wool' });
   assert.equal(task.status, 'working');
   assert.equal(task.ttl, 60_000, 'the ttl the client asked for (under server.tasks.resultTtl)');
-  assert.equal(task.pollInterval, 500);
+  assert.equal(task.pollInterval, 20);
   const result = await taskResult(task.taskId);
   assert.deepEqual(result.content, [{ type: 'text', text: 'a quick answer' }]);
   const done = await getTask(s.client, task.taskId);

@@ -91,7 +91,7 @@ test('raw wire: the flat task, tasks/get with the result inline, Mcp-Name must b
   assert.equal(created.resultType, 'task');
   assert.equal(created.status, 'working');
   assert.equal(created.ttlMs, 600_000);
-  assert.equal(created.pollIntervalMs, 500);
+  assert.equal(created.pollIntervalMs, 20);
   let task = GetTaskResultV2Schema.parse(await raw('tasks/get', { taskId: created.taskId }));
   await until('completion', async () => {
     task = GetTaskResultV2Schema.parse(await raw('tasks/get', { taskId: created.taskId }));
