@@ -38,13 +38,20 @@ function serve(): Server {
   let partial = '';
   let err = '';
   const parsed: unknown[] = [];
+  // The first response to each id, kept as lines arrive (looking each answer up in all messages is quadratic).
+  const firstById = new Map<string, unknown>();
   const waiters: (() => void)[] = [];
   child.stdout.on('data', (d: Buffer) => {
     out += d.toString();
     const lines = (partial + d.toString()).split('\n');
     partial = lines.pop()!;
     // Every line on stdout must be JSON: this throws (and fails the test) otherwise.
-    for (const line of lines) if (line) parsed.push(JSON.parse(line));
+    for (const line of lines) {
+      if (!line) continue;
+      const message = JSON.parse(line) as unknown;
+      parsed.push(message);
+      for (const [key, [first]] of responsesById([message])) if (!firstById.has(key)) firstById.set(key, first);
+    }
     for (const w of waiters.splice(0)) w();
   });
   child.stderr.on('data', (d: Buffer) => (err += d.toString()));
@@ -56,8 +63,8 @@ function serve(): Server {
     answer: (id) =>
       new Promise((resolve, reject) => {
         const look = () => {
-          const found = responsesById(messages()).get(JSON.stringify(id));
-          if (found) return resolve(found[0] as Record<string, unknown>);
+          const found = firstById.get(JSON.stringify(id));
+          if (found) return resolve(found as Record<string, unknown>);
           if (child.exitCode !== null) return reject(new Error(`server exited ${child.exitCode}: ${err}`));
           waiters.push(look);
         };
