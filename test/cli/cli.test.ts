@@ -67,19 +67,20 @@ test('call exit codes: a failed tool is 1, bad usage is 2', async () => {
   assert.equal(unknownTool.stderr, 'no tool "peot" (did you mean "poet"?); tools: poet, broken\n');
   assert.equal(unknownTool.code, 2);
 
-  const unknownArg = await runCli(['call', '-c', FILE, 'poet', 'them=x']);
+  // The exit code is the one the process exits with (main.ts): the two above went through a process, the rest in-process.
+  const unknownArg = await runInProcess(['call', '-c', FILE, 'poet', 'them=x']);
   assert.equal(unknownArg.stderr, 'tool poet has no argument "them" (did you mean "theme"?); it takes: theme, lines, tags\n');
   assert.equal(unknownArg.code, 2);
 
-  const badNumber = await runCli(['call', '-c', FILE, 'poet', 'theme=x', 'lines=many']);
+  const badNumber = await runInProcess(['call', '-c', FILE, 'poet', 'theme=x', 'lines=many']);
   assert.equal(badNumber.stderr, 'argument lines: "many" is not a number\n');
   assert.equal(badNumber.code, 2);
 
-  const invalid = await runCli(['call', '-c', FILE, 'poet']);
+  const invalid = await runInProcess(['call', '-c', FILE, 'poet']);
   assert.equal(invalid.stderr, 'error: Invalid arguments for tool poet: theme: is required\n');
   assert.equal(invalid.code, 1);
 
-  const badConfig = await runCli(['call', '-c', writeConfig('tools: [1]\n'), 'poet']);
+  const badConfig = await runInProcess(['call', '-c', writeConfig('tools: [1]\n'), 'poet']);
   assert.match(badConfig.stderr, /agents\.yaml:1:8: tools: expected a mapping, got a list\n$/);
   assert.equal(badConfig.code, 2);
 });

@@ -24,7 +24,7 @@ test('init writes a starter that validates and whose tools answer offline, with 
   assert.equal(v.code, 0, v.stderr);
   assert.equal(v.stdout, 'ok: 2 tools, 1 prompt, 2 models\n');
 
-  const call = await runCli(['call', 'summarize', 'text=Cats sleep all day.'], { cwd: dir });
+  const call = await runInProcess(['call', 'summarize', 'text=Cats sleep all day.'], { cwd: dir });
   assert.equal(call.code, 0, call.stderr);
   assert.equal(call.stdout, 'test model received: Summarize this text in 3 sentences:\n\nCats sleep all day.\n');
 

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import type { CallToolResult, LoggingMessageNotification, Progress } from '@modelcontextprotocol/sdk/types.js';
 import { LoggingMessageNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { createServer } from 'node:net';
-import { runCli } from '../helpers/cli.ts';
+import { runInProcess } from '../helpers/cli.ts';
 import {
   PROTOCOL,
   connect,
@@ -238,7 +238,7 @@ describe('agent-mcp call --url', () => {
   });
 
   test('calls a tool of a running server, with the token in a header, and ends its session', async () => {
-    const run = await runCli(['call', '--url', server.url, '--header', 'Authorization: Bearer sesame-123456', 'echo', 'word=remote']);
+    const run = await runInProcess(['call', '--url', server.url, '--header', 'Authorization: Bearer sesame-123456', 'echo', 'word=remote']);
     assert.equal(run.stderr, 'answered by t\n');
     assert.equal(run.stdout, 'test model received: say remote\n');
     assert.equal(run.code, 0);
@@ -246,28 +246,28 @@ describe('agent-mcp call --url', () => {
   });
 
   test('lists the tools of a running server', async () => {
-    const run = await runCli(['call', '--url', server.url, '--header', 'Authorization: Bearer sesame-123456']);
+    const run = await runInProcess(['call', '--url', server.url, '--header', 'Authorization: Bearer sesame-123456']);
     assert.equal(run.stdout, 'echo\n  word=string (required)\nslow\n  word=string (required)\nstuck\n  word=string (required)\n');
     assert.equal(run.code, 0);
   });
 
   test('a wrong token is a clear failure that does not echo the token', async () => {
-    const run = await runCli(['call', '--url', server.url, '--header', 'Authorization: Bearer wrong-token-42', 'echo', 'word=x']);
+    const run = await runInProcess(['call', '--url', server.url, '--header', 'Authorization: Bearer wrong-token-42', 'echo', 'word=x']);
     assert.equal(run.stderr, `${server.url}: HTTP 401: Unauthorized: invalid bearer token\n`);
     assert.equal(run.stdout, '');
     assert.equal(run.code, 1);
   });
 
   test('bad --url and --header are usage errors', async () => {
-    const bad = await runCli(['call', '--url', 'not a url', 'echo']);
+    const bad = await runInProcess(['call', '--url', 'not a url', 'echo']);
     assert.deepEqual([bad.code, bad.stderr], [2, '--url: not a URL: "not a url"\n']);
-    const header = await runCli(['call', '--url', server.url, '--header', 'no colon here', 'echo']);
+    const header = await runInProcess(['call', '--url', server.url, '--header', 'no colon here', 'echo']);
     assert.deepEqual([header.code, header.stderr], [2, '--header: expected "Name: value", got "no colon here"\n']);
   });
 
   test('nothing listening: says so', async () => {
     const port = await freePort();
-    const run = await runCli(['call', '--url', `http://127.0.0.1:${port}/mcp`, 'echo', 'word=x']);
+    const run = await runInProcess(['call', '--url', `http://127.0.0.1:${port}/mcp`, 'echo', 'word=x']);
     assert.equal(run.stderr, `http://127.0.0.1:${port}/mcp: connection refused (is \`agent-mcp serve --http\` running?)\n`);
     assert.equal(run.code, 1);
   });
