@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { loadConfigFile } from '../../src/config/load.ts';
 import { ConfigError } from '../../src/errors.ts';
 import { redact } from '../../src/util/redact.ts';
-import { cleanEnv, runCli, writeConfig } from '../helpers/cli.ts';
+import { cleanEnv, runCli, runInProcess, writeConfig } from '../helpers/cli.ts';
 
 const OK_TOOL = 'tools:\n  poet:\n    model: test\n    prompt: write about {{theme}}\n    input:\n      theme: { type: string }\n';
 
@@ -209,7 +209,7 @@ test('validate of a missing file is a usage error, not a stack trace', async () 
 
 test('--log-format json: validate reports each problem and warning as a JSON line', async () => {
   const file = writeConfig('models:\n  fast: { provider: anthropic, model: x }\ntools:\n  poet:\n    promt: hi\n    model: fast\n');
-  const run = await runCli(['--log-format', 'json', 'validate', file]);
+  const run = await runInProcess(['--log-format', 'json', 'validate', file]);
   assert.equal(run.code, 2);
   const lines = run.stderr
     .trim()
@@ -223,7 +223,7 @@ test('--log-format json: validate reports each problem and warning as a JSON lin
     ],
   );
   const ok = writeConfig('models:\n  fast: { provider: anthropic, model: x }\ntools:\n  poet: { prompt: hi, model: [fast, test] }\n');
-  const warned = await runCli(['validate', ok, '--log-format', 'json']);
+  const warned = await runInProcess(['validate', ok, '--log-format', 'json']);
   assert.equal(warned.code, 0, warned.stderr);
   assert.equal(warned.stdout, 'ok: 1 tool, 0 prompts, 2 models\n');
   const { time, ...warning } = JSON.parse(warned.stderr);
@@ -235,7 +235,7 @@ test('--log-format json: validate reports each problem and warning as a JSON lin
     line: 2,
     col: 9,
   });
-  const usage = await runCli(['--log-format', 'json', 'validate', '--bogus']);
+  const usage = await runInProcess(['--log-format', 'json', 'validate', '--bogus']);
   assert.equal(usage.code, 2);
   assert.equal(JSON.parse(usage.stderr.split('\n')[0]!).msg, "error: unknown option '--bogus'");
 });

@@ -7,7 +7,7 @@ import { Runtime } from '../../src/agent/runtime.ts';
 import { loadConfigText } from '../../src/config/load.ts';
 import { Logger } from '../../src/log.ts';
 import { type HttpServerHandle, resolveHttpOptions, startHttpServer } from '../../src/server/http.ts';
-import { runCli, writeConfig } from '../helpers/cli.ts';
+import { runCli, runInProcess, writeConfig } from '../helpers/cli.ts';
 import { PROTOCOL, YAML, connect, post, rawSession, startHttp, waitForHealth } from './http-helpers.ts';
 
 /** The HTTP server in-process, for what runs on fake time (the session sweeper is a setInterval reading Date.now()). */
@@ -200,12 +200,12 @@ test('start-up errors: a port in use, HTTP flags without --http, bad flag values
   } finally {
     busy.close();
   }
-  const noHttp = await runCli(['serve', file, '--port', '3000']);
+  const noHttp = await runInProcess(['serve', file, '--port', '3000']);
   assert.deepEqual([noHttp.code, noHttp.stderr], [2, 'serve: --port only applies with --http\n']);
-  const badPort = await runCli(['serve', file, '--http', '--port', '70000']);
+  const badPort = await runInProcess(['serve', file, '--http', '--port', '70000']);
   assert.equal(badPort.code, 2);
   assert.match(badPort.stderr, /^error: option '--port <n>' argument '70000' is invalid\. expected a whole number from 0 to 65535\n/);
-  const badTtl = await runCli(['serve', file, '--http', '--session-ttl', 'soon']);
+  const badTtl = await runInProcess(['serve', file, '--http', '--session-ttl', 'soon']);
   assert.equal(badTtl.code, 2);
   assert.match(
     badTtl.stderr,

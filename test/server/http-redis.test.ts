@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { Logger } from '../../src/log.ts';
 import { openRedis, type RedisConnection } from '../../src/stores/redis.ts';
-import { cleanEnv, runCli, writeConfig } from '../helpers/cli.ts';
+import { cleanEnv, runInProcess, writeConfig } from '../helpers/cli.ts';
 import { redisSkip, startRedis, type RedisServer } from '../helpers/redis.ts';
 import {
   PROTOCOL,
@@ -165,17 +165,17 @@ describe('serve --http --redis', { skip: redisSkip }, () => {
 describe('--redis, bad and secret', () => {
   test('without --http, or not a redis URL: a usage error (exit 2)', async () => {
     const file = writeConfig('tools:\n  t: { prompt: hi, model: test }\n');
-    const stdio = await runCli(['serve', file, '--redis', 'redis://127.0.0.1:6379']);
+    const stdio = await runInProcess(['serve', file, '--redis', 'redis://127.0.0.1:6379']);
     assert.equal(stdio.code, 2);
     assert.equal(stdio.stderr, 'serve: --redis only applies with --http\n');
-    const bad = await runCli(['serve', file, '--http', '--port', '0', '--redis', 'http://user:hunter22@cache.example']);
+    const bad = await runInProcess(['serve', file, '--http', '--port', '0', '--redis', 'http://user:hunter22@cache.example']);
     assert.equal(bad.code, 2);
     assert.equal(bad.stderr, '--redis: expected a redis:// or rediss:// URL, got http://\n');
   });
 
   test('server.http.redis in the file is checked where it is written', async () => {
     const file = writeConfig('server:\n  http:\n    redis: localhost:6379\ntools:\n  t: { prompt: hi, model: test }\n');
-    const run = await runCli(['validate', file]);
+    const run = await runInProcess(['validate', file]);
     assert.equal(run.code, 2);
     assert.equal(
       run.stderr,
