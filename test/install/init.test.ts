@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, cleanEnv, connectStdio, runCli, runInProcess } from '../helpers/cli.ts';
+import { ROOT, cleanEnv, connectStdio, runInProcess } from '../helpers/cli.ts';
 
 const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 const tempDir = () => mkdtempSync(join(tmpdir(), 'agent-mcp-init-'));
