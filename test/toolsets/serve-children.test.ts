@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { Runtime } from '../../src/agent/runtime.ts';
 import { loadConfigFile } from '../../src/config/load.ts';
 import { mcpToolsets } from '../../src/toolsets/config-toolsets.ts';
-import { BIN, cleanEnv, connectStdio, ROOT, runCli, writeConfig } from '../helpers/cli.ts';
+import { BIN, cleanEnv, connectStdio, ROOT, runInProcess, writeConfig } from '../helpers/cli.ts';
 import { connect, disconnect, startHttp } from '../server/http-helpers.ts';
 import { isRunning, memoryLogger, runContext } from './helpers.ts';
 
@@ -148,7 +148,7 @@ mcpServers:
 tools:
   worker: { prompt: work, tools: [down, down.wait, downn] }
 `);
-  const statically = await runCli(['validate', file]);
+  const statically = await runInProcess(['validate', file]);
   assert.equal(statically.code, 2);
   assert.equal(
     statically.stderr,
@@ -156,7 +156,7 @@ tools:
       `${file}:6:52: tools.worker.tools[2]: unknown tool or MCP server "downn" (did you mean "down"?)\n`,
   );
   const fixed = writeConfig(readFileSync(file, 'utf8').replace(', down.wait, downn', ', down.echo'), {});
-  const connected = await runCli(['validate', fixed, '--connect', '--log-level', 'error']);
+  const connected = await runInProcess(['validate', fixed, '--connect', '--log-level', 'error']);
   const col = readFileSync(fixed, 'utf8').split('\n')[3]!.indexOf('ecko') + 1;
   assert.equal(
     connected.stderr,
@@ -164,7 +164,7 @@ tools:
   );
   assert.equal(connected.code, 2);
   const good = writeConfig(readFileSync(fixed, 'utf8').replace('[echo, ecko]', '[echo]'));
-  const ok = await runCli(['validate', good, '--connect', '--log-level', 'error']);
+  const ok = await runInProcess(['validate', good, '--connect', '--log-level', 'error']);
   assert.equal(ok.stdout, 'ok: 1 tool, 0 prompts, 1 model, 1 MCP server (connected)\n');
   assert.equal(ok.code, 0);
 });
