@@ -93,11 +93,11 @@ export async function health(origin: string): Promise<{ status: string; sessions
   return (await res.json()) as never;
 }
 
-/** Poll /healthz until `ok` says so (the server does its bookkeeping after the response is written). */
+/** Poll /healthz until `ok` says so (the server does its bookkeeping after the response is written); bounded generously for a loaded machine. */
 export async function waitForHealth(
   origin: string,
   ok: (h: { sessions: number; inflight: number }) => boolean,
-  ms = 3000,
+  ms = 10_000,
 ): Promise<{ sessions: number; inflight: number }> {
   const until = Date.now() + ms;
   for (;;) {
