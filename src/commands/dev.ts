@@ -272,16 +272,27 @@ async function callTool(tool: Tool, words: string[], ctx: LineContext): Promise<
   );
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   const text = result.content.map((c) => (c.type === 'text' ? c.text : `[${c.type}]`)).join('\n');
-  if (result.isError) {
-    if (streamed) output.write('\n');
-    output.write(`error: ${text}\n`);
-  } else if (!streamed || streamed.trim() !== text.trim()) {
-    if (streamed) output.write('\n');
-    output.write(text.endsWith('\n') ? text : `${text}\n`);
-  } else if (!streamed.endsWith('\n')) output.write('\n');
+  output.write(answerAfterStream(streamed, text, result.isError === true));
   const facts = answerFacts(result);
   const tokens = facts?.usage ? (facts.usage.inputTokens ?? 0) + (facts.usage.outputTokens ?? 0) : undefined;
   const who = answeredBy(facts);
   const parts = [result.isError ? undefined : who, tokens !== undefined ? `${tokens} tokens` : undefined, `${seconds}s`];
   output.write(`${dim(tty, `(${parts.filter(Boolean).join(' · ')})`)}\n`);
+}
+
+/**
+ * What to print once the answer is in, after `streamed` was shown as it came. The last chunks can arrive with the
+ * answer or not at all (a client drops progress that follows the result): finish the line, never repeat it.
+ */
+export function answerAfterStream(streamed: string, text: string, isError: boolean): string {
+  const line = (s: string) => (s.endsWith('\n') ? s : `${s}\n`);
+  const gap = streamed && !streamed.endsWith('\n') ? '\n' : '';
+  if (isError) return `${gap}error: ${line(text)}`;
+  if (!streamed) return line(text);
+  if (text.startsWith(streamed)) {
+    const rest = text.slice(streamed.length);
+    return rest ? line(rest) : gap;
+  }
+  if (streamed.trim() === text.trim()) return gap;
+  return `${gap}${line(text)}`;
 }
