@@ -83,7 +83,12 @@ export async function run(): Promise<void> {
     for (const [, url] of targets) await load(url); // warm-up: JIT, keep-alive pools
     // Rounds go round the targets, so each sees the same machine: other work on a shared machine comes and goes.
     const rounds = targets.map((): Figures[] => []);
-    for (let r = 0; r < ROUNDS; r++) for (let t = 0; t < targets.length; t++) rounds[t]!.push(await load(targets[t]![1]));
+    // Odd rounds go the other way round, so no target always comes first (after the longest idle) or last.
+    for (let r = 0; r < ROUNDS; r++) {
+      const order = targets.map((_, t) => t);
+      if (r % 2 === 1) order.reverse();
+      for (const t of order) rounds[t]!.push(await load(targets[t]![1]));
+    }
     for (const [t, [name]] of targets.entries()) rows.push([name, medianRound(rounds[t]!)]);
   } finally {
     await Promise.all(proxies.map((p) => p.stop()));

@@ -1,16 +1,25 @@
 // Three `agent-mcp serve --http` processes behind real nginx with deploy/nginx/agent-mcp.conf as shipped: what one
 // process does over HTTP holds through the proxy: the 2026-07-28 era and --stateless 2025 traffic (round robin), and
 // 2025-era stateful sessions (routed to the replica that created them by the prefix nginx puts on the session id).
+// A 2026-07-28 client-sampling run is resumed from its sealed requestState by whichever replica gets the next leg.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { Client as ModernClient, StreamableHTTPClientTransport as ModernTransport } from '@modelcontextprotocol/client';
 import { StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import type { CallToolResult, Progress } from '@modelcontextprotocol/sdk/types.js';
+import type {
+  CallToolResult,
+  CreateMessageRequest,
+  CreateMessageResult,
+  CreateMessageResultWithTools,
+  Progress,
+} from '@modelcontextprotocol/sdk/types.js';
 import { deployConf, nginxSkip, startNginx, type Nginx } from '../helpers/nginx.ts';
 import { connect, disconnect, health, initializeBody, post, startHttp, type Running } from '../server/http-helpers.ts';
 
 const TOKEN = 'tok-replicas-horse';
+/** Every replica signs and opens 2026-07-28 round-trip states with it. */
+const STATE_SECRET = 'one-state-secret-shared-by-the-three-replicas';
 const AUTH = { Authorization: `Bearer ${TOKEN}` };
 
 /** Each replica answers with its own name, so a test sees which one served a call. */
@@ -18,6 +27,8 @@ const replicaYaml = (n: number) => `
 models:
   t: { provider: test, responses: ["replica${n}"] }
   slow: { provider: test, delay: 200ms }
+  client: { provider: sampling }
+  rhymer: { provider: test, responses: ["box, socks"] }
 defaults:
   model: t
 tools:
@@ -30,13 +41,34 @@ tools:
     prompt: wait for {{word}}
     input:
       word: { type: string }
+  rhymes:
+    prompt: rhymes for {{word}}
+    input:
+      word: { type: string }
+    model: rhymer
+  helper:
+    prompt: write a poem about {{theme}}
+    input:
+      theme: { type: string }
+    tools: [rhymes]
+    model: client
 `;
+
+const TOOLS = ['who', 'slow', 'rhymes', 'helper'];
 
 const errorBody = (code: number, message: string) => ({ jsonrpc: '2.0', error: { code, message }, id: null });
 
 /** A client of the 2026-07-28 era: no initialize, no session; every request stands alone (and may land anywhere). */
-async function modernClient(url: string, headers: Record<string, string> = {}): Promise<ModernClient> {
-  const c = new ModernClient({ name: 'replica-tests', version: '1.0.0' }, { versionNegotiation: { mode: { pin: '2026-07-28' } } });
+async function modernClient(
+  url: string,
+  headers: Record<string, string> = {},
+  sample?: (params: CreateMessageRequest['params']) => CreateMessageResult | CreateMessageResultWithTools,
+): Promise<ModernClient> {
+  const c = new ModernClient(
+    { name: 'replica-tests', version: '1.0.0' },
+    { versionNegotiation: { mode: { pin: '2026-07-28' } }, ...(sample && { capabilities: { sampling: { tools: {} } } }) },
+  );
+  if (sample) c.setRequestHandler('sampling/createMessage', async (request) => sample(request.params as never) as never);
   await c.connect(new ModernTransport(new URL(url), { requestInit: { headers } }));
   return c;
 }
@@ -65,6 +97,11 @@ async function deploy(args: string[]): Promise<Deployment> {
   };
 }
 
+async function waitFor(ok: () => boolean, ms = 3000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!ok() && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+}
+
 const textOf = (r: unknown) => ((r as CallToolResult).content[0] as { text: string }).text;
 
 /** fetch will not let a caller set Host: use node:http for that one. */
@@ -90,7 +127,10 @@ function postWithHost(url: string, host: string, body: string): Promise<{ status
 describe('--stateless replicas behind nginx', { skip: nginxSkip }, () => {
   let d: Deployment;
   before(async () => {
-    d = await deploy(['--stateless', '--auth-token', TOKEN, '--allow-origin', 'https://app.example.com', '--body-limit', '4kb']);
+    d = await deploy([
+      ...['--stateless', '--auth-token', TOKEN, '--allow-origin', 'https://app.example.com', '--body-limit', '4kb'],
+      ...['--state-secret', STATE_SECRET, '--log-level', 'info'],
+    ]);
   });
   after(async () => {
     await d?.stop();
@@ -101,7 +141,7 @@ describe('--stateless replicas behind nginx', { skip: nginxSkip }, () => {
     const { tools } = await c.client.listTools();
     assert.deepEqual(
       tools.map((t) => t.name),
-      ['who', 'slow'],
+      TOOLS,
     );
     const answers = new Set<string>();
     for (let i = 0; i < 6; i++) answers.add(textOf(await c.client.callTool({ name: 'who', arguments: { word: String(i) } })));
@@ -133,7 +173,7 @@ describe('--stateless replicas behind nginx', { skip: nginxSkip }, () => {
       const { tools } = await c.listTools();
       assert.deepEqual(
         tools.map((t) => t.name),
-        ['who', 'slow'],
+        TOOLS,
       );
       const answers = new Set<string>();
       for (let i = 0; i < 6; i++) answers.add(textOf(await c.callTool({ name: 'who', arguments: { word: String(i) } })));
@@ -143,6 +183,45 @@ describe('--stateless replicas behind nginx', { skip: nginxSkip }, () => {
       assert.equal(textOf(slow), 'test model received: wait for tea');
       assert.equal(progress[0], 'step 1/10: thinking');
       assert.equal(progress.slice(1).join(''), 'test model received: wait for tea');
+    } finally {
+      await c.close();
+    }
+  });
+
+  test("the 2026-07-28 era: a run on the client's model goes on at whichever replica gets each leg", async () => {
+    const asked: CreateMessageRequest['params'][] = [];
+    // The client's model: first it asks for the rhymes tool, then it writes the poem from the tool's result.
+    const c = await modernClient(d.url, AUTH, (params) => {
+      asked.push(params);
+      const last = params.messages.at(-1)!;
+      const result = (Array.isArray(last.content) ? last.content : [last.content]).find((b) => b.type === 'tool_result');
+      if (!result) {
+        return {
+          role: 'assistant',
+          model: 'client-llm',
+          stopReason: 'toolUse',
+          content: [{ type: 'tool_use', id: 'use-1', name: 'rhymes', input: { word: 'fox' } }],
+        };
+      }
+      const said = result.content.map((b) => (b.type === 'text' ? b.text : '')).join('');
+      return { role: 'assistant', model: 'client-llm', stopReason: 'endTurn', content: [{ type: 'text', text: `A fox in ${said}.` }] };
+    });
+    const legs = () => d.replicas.map((r) => [...r.stderr().matchAll(/call tool=helper .*status=(\w+)/g)].map((m) => m[1]));
+    try {
+      const before = legs().map((l) => l.length);
+      const result = await c.callTool({ name: 'helper', arguments: { theme: 'foxes' } });
+      assert.equal(textOf(result), 'A fox in box, socks.');
+      assert.equal(asked.length, 2);
+      // Three legs (two questions for the client's model, then the answer), each one logged by the replica serving it.
+      let served: (string | undefined)[][] = [];
+      await waitFor(() => {
+        served = legs().map((l, i) => l.slice(before[i]));
+        return served.flat().length === 3;
+      });
+      assert.deepEqual(served.flat().sort(), ['input_required', 'input_required', 'ok']);
+      // Round robin put the legs on different replicas: the run was resumed elsewhere from its requestState.
+      assert.ok(served.filter((l) => l.length > 0).length >= 2, `legs per replica: ${JSON.stringify(served)}`);
+      for (const r of d.replicas) assert.doesNotMatch(r.stderr(), /requestState:|no --state-secret/);
     } finally {
       await c.close();
     }
