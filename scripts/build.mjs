@@ -1,6 +1,6 @@
 // Build dist/: the CLI as one CommonJS bundle (loaded by bin/agent-mcp.js with a V8 code cache), the two
-// provider SDKs and the Redis client as bundles of their own (required only when a config or flag uses them),
-// then the code cache itself.
+// provider SDKs, the Redis client and the Redis job queue as bundles of their own (required only when a config or
+// flag uses them), then the code cache itself.
 import { build } from 'esbuild';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +11,7 @@ const VENDOR = {
   openai: 'vendor/openai.cjs',
   '@anthropic-ai/sdk': 'vendor/anthropic.cjs',
   ioredis: 'vendor/ioredis.cjs',
+  bullmq: 'vendor/bullmq.cjs',
   '@modelcontextprotocol/client': 'vendor/mcp-client.cjs',
   '@modelcontextprotocol/client/stdio': 'vendor/mcp-client.cjs',
 };
@@ -41,6 +42,35 @@ await build({
   outExtension: { '.js': '.cjs' },
 });
 
+// BullMQ on its own: it uses the ioredis of dist/vendor/ioredis.cjs (one copy, one set of connection options), and
+// leaves out what agent-mcp never uses: msgpackr's optional native extension (msgpackr falls back to plain JS),
+// BullMQ's PostgreSQL back end (a third of the bundle) and the client libraries of its other back ends (PostgreSQL,
+// Valkey GLIDE, node-redis, OpenTelemetry), which it only requires when asked for them.
+await build({
+  ...common,
+  entryPoints: { 'vendor/bullmq': 'scripts/vendor/bullmq.cjs' },
+  outdir: next,
+  outExtension: { '.js': '.cjs' },
+  plugins: [
+    {
+      name: 'bullmq-deps',
+      setup(b) {
+        b.onResolve({ filter: /^ioredis$/ }, () => ({ path: './ioredis.cjs', external: true }));
+        b.onResolve({ filter: /^(pg|@valkey\/valkey-glide|redis|bullmq-otel)$/ }, (args) => ({ path: args.path, external: true }));
+        b.onResolve({ filter: /^msgpackr-extract$/ }, () => ({ path: 'msgpackr-extract', namespace: 'left-out' }));
+        b.onResolve({ filter: /^\.\/postgres$/ }, (args) =>
+          /bullmq[\\/]dist[\\/]cjs$/.test(args.resolveDir) ? { path: 'bullmq-postgres', namespace: 'left-out' } : undefined,
+        );
+        b.onLoad({ filter: /.*/, namespace: 'left-out' }, (args) => ({
+          // msgpackr takes a missing extension as "none"; BullMQ's index re-exports the PostgreSQL part, here nothing.
+          contents: args.path === 'msgpackr-extract' ? 'module.exports = undefined;' : 'module.exports = {};',
+          loader: 'js',
+        }));
+      },
+    },
+  ],
+});
+
 await build({
   ...common,
   entryPoints: { cli: 'src/main.ts' },
@@ -50,11 +80,12 @@ await build({
   define: { AGENT_MCP_VERSION: JSON.stringify(pkg.version) },
   plugins: [
     {
-      // The provider SDKs, ioredis and the MCP client stay out of the CLI bundle: required from dist/vendor/ the
-      // first time an adapter loads, a Redis store opens, or a downstream server starts (or `call`/`test` connect).
+      // The provider SDKs, ioredis, BullMQ and the MCP client stay out of the CLI bundle: required from dist/vendor/
+      // the first time an adapter loads, a Redis store or task queue opens, or a downstream server starts (or
+      // `call`/`test` connect).
       name: 'vendor-sdks',
       setup(b) {
-        b.onResolve({ filter: /^(openai|@anthropic-ai\/sdk|ioredis|@modelcontextprotocol\/client(\/stdio)?)$/ }, (args) => ({
+        b.onResolve({ filter: /^(openai|@anthropic-ai\/sdk|ioredis|bullmq|@modelcontextprotocol\/client(\/stdio)?)$/ }, (args) => ({
           path: `./${VENDOR[args.path]}`,
           external: true,
         }));
