@@ -20,6 +20,7 @@ export { resolveHttpOptions } from './http/options.js';
 import { CODES, replyError, replyJson } from './http/reply.js';
 import { Endpoints, type Endpoint } from './http/sessions.js';
 import { openSharedState } from './http/shared-state.js';
+import { hasTaskTools } from './tasks-wire.js';
 
 export interface HttpServerHandle {
   /** The URL actually listened on (the real port when 0 was asked for). */
@@ -54,6 +55,9 @@ export async function startHttpServer(deps: ServerDeps, options: HttpOptions, lo
   registerSecret(options.authToken);
   const guard = new Guard(options);
   const shared = options.redis ? await openSharedState(options.redis, log) : undefined;
+  // With Redis, MCP tasks live there and run on the replicas' shared job queue (any replica answers for any task).
+  const tasks = shared && hasTaskTools(deps.runner.current) ? await shared.taskRuntime(deps.runner) : undefined;
+  if (tasks) deps = { ...deps, tasks };
   const endpoints = new Endpoints(deps, {
     stateless: options.stateless,
     ttlMs: options.sessionTtlMs,
@@ -208,6 +212,7 @@ export async function startHttpServer(deps: ServerDeps, options: HttpOptions, lo
   );
   limitConnections(server, options.maxConnections);
   await listen(server, options.host, options.port).catch(async (err: unknown) => {
+    await tasks?.close();
     await shared?.close(); // an open Redis socket would keep the process from exiting with the error
     throw err;
   });
@@ -229,6 +234,7 @@ export async function startHttpServer(deps: ServerDeps, options: HttpOptions, lo
       await Promise.all([endpoints.shutdown(SHUTDOWN_MESSAGE), modern.close().catch(() => {})]);
       await drain(active, DRAIN_MS);
       server.closeAllConnections();
+      await tasks?.close();
       await shared?.close();
     })());
   const stats = () => ({

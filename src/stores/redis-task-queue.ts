@@ -87,6 +87,8 @@ export class RedisTaskQueue implements TaskQueue {
     connection.on('error', () => {});
     this.worker = new this.bull.Worker(queueName, (job, _token, signal) => this.run(job, signal), {
       connection,
+      // Recorded on each job it takes (BullMQ's processedBy): which process runs a task, for operators and tests.
+      name: `agent-mcp pid ${process.pid}`,
       prefix: prefixOf(namespace),
       concurrency,
       lockDuration: lockMs,

@@ -14,7 +14,11 @@ import type {
   CreateMessageResultWithTools,
   Progress,
 } from '@modelcontextprotocol/sdk/types.js';
+import { Redis } from 'ioredis';
+import { cleanEnv } from '../helpers/cli.ts';
 import { deployConf, nginxSkip, startNginx, type Nginx } from '../helpers/nginx.ts';
+import { redisSkip, startRedis, type RedisServer } from '../helpers/redis.ts';
+import { dispatcher, envelope } from '../tasks/harness.ts';
 import { connect, disconnect, health, initializeBody, post, startHttp, type Running } from '../server/http-helpers.ts';
 
 const TOKEN = 'tok-replicas-horse';
@@ -29,6 +33,7 @@ models:
   slow: { provider: test, delay: 200ms }
   client: { provider: sampling }
   rhymer: { provider: test, responses: ["box, socks"] }
+  slowly: { provider: test, delay: 2s, responses: ["slowly on replica${n}"] }
 defaults:
   model: t
 tools:
@@ -52,9 +57,20 @@ tools:
       theme: { type: string }
     tools: [rhymes]
     model: client
+  errand:
+    prompt: run {{word}}
+    input:
+      word: { type: string }
+    task: required
+  chore:
+    prompt: take long over {{word}}
+    input:
+      word: { type: string }
+    model: slowly
+    task: required
 `;
 
-const TOOLS = ['who', 'slow', 'rhymes', 'helper'];
+const TOOLS = ['who', 'slow', 'rhymes', 'helper', 'errand', 'chore'];
 
 const errorBody = (code: number, message: string) => ({ jsonrpc: '2.0', error: { code, message }, id: null });
 
@@ -73,6 +89,12 @@ async function modernClient(
   return c;
 }
 
+interface TaskState {
+  taskId: string;
+  status: string;
+  result?: CallToolResult;
+}
+
 interface Deployment {
   replicas: Running[];
   nginx: Nginx;
@@ -80,8 +102,8 @@ interface Deployment {
   stop(): Promise<void>;
 }
 
-async function deploy(args: string[]): Promise<Deployment> {
-  const replicas = await Promise.all([1, 2, 3].map((n) => startHttp(args, { yaml: replicaYaml(n) })));
+async function deploy(args: string[], env?: Record<string, string>): Promise<Deployment> {
+  const replicas = await Promise.all([1, 2, 3].map((n) => startHttp(args, { yaml: replicaYaml(n), ...(env && { env }) })));
   const nginx = await startNginx(deployConf(replicas.map((r) => Number(new URL(r.url).port)))).catch(async (err: unknown) => {
     await Promise.all(replicas.map((r) => r.stop()));
     throw err;
@@ -124,17 +146,67 @@ function postWithHost(url: string, host: string, body: string): Promise<{ status
   });
 }
 
-describe('--stateless replicas behind nginx', { skip: nginxSkip }, () => {
+// One deployment for all of these (each set-up is 3 processes, nginx and Redis): the test that kills a replica is last.
+describe('--stateless replicas behind nginx, tasks on Redis', { skip: nginxSkip || redisSkip }, () => {
+  let redis: RedisServer;
   let d: Deployment;
+  let peek: Redis;
+  const taskClient = { extensions: { 'io.modelcontextprotocol/tasks': {} } };
   before(async () => {
-    d = await deploy([
-      ...['--stateless', '--auth-token', TOKEN, '--allow-origin', 'https://app.example.com', '--body-limit', '4kb'],
-      ...['--state-secret', STATE_SECRET, '--log-level', 'info'],
-    ]);
+    redis = await startRedis();
+    d = await deploy(
+      [
+        ...['--stateless', '--auth-token', TOKEN, '--allow-origin', 'https://app.example.com', '--body-limit', '4kb'],
+        ...['--state-secret', STATE_SECRET, '--log-level', 'info', '--redis', redis.url],
+      ],
+      // A replica's claim on a running task lapses 2 s after it stops renewing it: another takes the task over then.
+      cleanEnv({ AGENT_MCP_TASK_LOCK: '2s' }),
+    );
+    peek = new Redis(redis.url, { lazyConnect: true });
   });
   after(async () => {
+    peek?.disconnect();
     await d?.stop();
+    await redis?.stop();
   });
+
+  /** tools/call as a task-aware 2026-07-28 client (raw JSON-RPC through `url`): the task it got. */
+  async function startTask(url: string, tool: string, word: string): Promise<TaskState> {
+    const { rawDispatch } = dispatcher(url, (u, init) =>
+      fetch(u, { ...init, headers: { ...(init?.headers as Record<string, string>), ...AUTH } }),
+    );
+    const answer = await rawDispatch(
+      { jsonrpc: '2.0', id: 0, method: 'tools/call', params: { name: tool, arguments: { word }, _meta: envelope(taskClient) } } as never,
+      {} as never,
+    );
+    assert.equal(answer.kind, 'result', JSON.stringify(answer));
+    const created = (answer as unknown as { result: TaskState & { resultType: string } }).result;
+    assert.equal(created.resultType, 'task');
+    return created;
+  }
+
+  async function getTask(url: string, taskId: string): Promise<TaskState> {
+    const { rawDispatch } = dispatcher(url, (u, init) =>
+      fetch(u, { ...init, headers: { ...(init?.headers as Record<string, string>), ...AUTH } }),
+    );
+    const answer = await rawDispatch(
+      { jsonrpc: '2.0', id: 0, method: 'tasks/get', params: { taskId, _meta: envelope(taskClient) } } as never,
+      {} as never,
+    );
+    assert.equal(answer.kind, 'result', JSON.stringify(answer));
+    return (answer as unknown as { result: TaskState }).result;
+  }
+
+  /** Poll through `url` (nginx: round robin, so a different replica each time) until the task is terminal. */
+  async function settle(url: string, taskId: string, ms = 20_000): Promise<TaskState> {
+    const end = Date.now() + ms;
+    for (;;) {
+      const task = await getTask(url, taskId);
+      if (['completed', 'failed', 'cancelled'].includes(task.status)) return task;
+      if (Date.now() > end) throw new Error(`task ${taskId} still ${task.status}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
 
   test('lists and calls; the calls go round the replicas', async () => {
     const c = await connect(d.url, AUTH);
@@ -270,6 +342,44 @@ describe('--stateless replicas behind nginx', { skip: nginxSkip }, () => {
     const res = await post(d.url, big, AUTH);
     assert.equal(res.status, 413);
     assert.deepEqual(await res.json(), errorBody(-32000, 'Payload Too Large: Request body must not exceed 4096 bytes'));
+  });
+
+  test('a task started through nginx is polled and its result read through every replica', async () => {
+    const created = await startTask(d.url, 'errand', 'a');
+    const done = await settle(d.url, created.taskId);
+    assert.equal(done.status, 'completed');
+    const ran = textOf(done.result);
+    assert.match(ran, /^replica[1-3]$/);
+    // Each replica, asked directly, knows the task and its result: the record lives in Redis, not in a process.
+    for (const r of d.replicas) {
+      const seen = await getTask(r.url, created.taskId);
+      assert.equal(seen.status, 'completed');
+      assert.equal(textOf(seen.result), ran);
+    }
+  });
+
+  test('SIGKILL of the replica running a task: another replica takes it over, and the polling client sees it complete', async () => {
+    const created = await startTask(d.url, 'chore', 'b');
+    // BullMQ records which worker took the job (its name carries the process id).
+    let runner = '';
+    const end = Date.now() + 10_000;
+    while (!runner && Date.now() < end) {
+      runner = (await peek.hget(`agent-mcp:bull:{main}:tasks:${created.taskId}`, 'pb')) ?? '';
+      if (!runner) await new Promise((r) => setTimeout(r, 50));
+    }
+    const victim = d.replicas.findIndex((r) => runner === `agent-mcp pid ${r.child.pid}`);
+    assert.ok(victim >= 0, `the task is run by one of the replicas (${runner})`);
+    d.replicas[victim]!.child.kill('SIGKILL');
+    assert.equal(await d.replicas[victim]!.exited, 'SIGKILL');
+
+    const done = await settle(d.url, created.taskId);
+    assert.equal(done.status, 'completed');
+    const by = Number(/^slowly on replica([1-3])$/.exec(textOf(done.result))?.[1]);
+    assert.ok(by >= 1 && by !== victim + 1, `completed by another replica: ${textOf(done.result)}`);
+    assert.match(
+      d.replicas[by - 1]!.stderr(),
+      new RegExp(`task ${created.taskId}: taken over from a process that stopped; running it again`),
+    );
   });
 });
 
