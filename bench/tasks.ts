@@ -49,7 +49,14 @@ async function rpc(url: string, method: string, params: Record<string, unknown>,
     body: JSON.stringify({ jsonrpc: '2.0', id: ++id, method, params }),
   });
   const text = await res.text();
-  const line = text.trimStart().startsWith('{') ? text : (text.split('\n').filter((l) => l.startsWith('data:')).at(-1) ?? '').slice(5);
+  const line = text.trimStart().startsWith('{')
+    ? text
+    : (
+        text
+          .split('\n')
+          .filter((l) => l.startsWith('data:'))
+          .at(-1) ?? ''
+      ).slice(5);
   const msg = JSON.parse(line) as { result?: Record<string, unknown>; error?: unknown };
   if (!msg.result) throw new Error(`${method}: ${JSON.stringify(msg.error ?? text.slice(0, 200))}`);
   return msg.result;

@@ -170,11 +170,12 @@ describe('--stateless replicas behind nginx, tasks on Redis', { skip: nginxSkip 
     await redis?.stop();
   });
 
+  /** The replicas want the bearer token. */
+  const authFetch: typeof fetch = (u, init) => fetch(u, { ...init, headers: { ...(init?.headers as Record<string, string>), ...AUTH } });
+
   /** tools/call as a task-aware 2026-07-28 client (raw JSON-RPC through `url`): the task it got. */
   async function startTask(url: string, tool: string, word: string): Promise<TaskState> {
-    const { rawDispatch } = dispatcher(url, (u, init) =>
-      fetch(u, { ...init, headers: { ...(init?.headers as Record<string, string>), ...AUTH } }),
-    );
+    const { rawDispatch } = dispatcher(url, authFetch);
     const answer = await rawDispatch(
       { jsonrpc: '2.0', id: 0, method: 'tools/call', params: { name: tool, arguments: { word }, _meta: envelope(taskClient) } } as never,
       {} as never,
@@ -186,15 +187,26 @@ describe('--stateless replicas behind nginx, tasks on Redis', { skip: nginxSkip 
   }
 
   async function getTask(url: string, taskId: string): Promise<TaskState> {
-    const { rawDispatch } = dispatcher(url, (u, init) =>
-      fetch(u, { ...init, headers: { ...(init?.headers as Record<string, string>), ...AUTH } }),
-    );
+    const { rawDispatch } = dispatcher(url, authFetch);
     const answer = await rawDispatch(
       { jsonrpc: '2.0', id: 0, method: 'tasks/get', params: { taskId, _meta: envelope(taskClient) } } as never,
       {} as never,
     );
     assert.equal(answer.kind, 'result', JSON.stringify(answer));
     return (answer as unknown as { result: TaskState }).result;
+  }
+
+  /** Which replica runs the task: BullMQ records the worker that took the job (its name carries the process id). */
+  async function runnerOf(taskId: string): Promise<number> {
+    let name = '';
+    const end = Date.now() + 10_000;
+    while (!name && Date.now() < end) {
+      name = (await peek.hget(`agent-mcp:bull:{main}:tasks:${taskId}`, 'pb')) ?? '';
+      if (!name) await new Promise((r) => setTimeout(r, 50));
+    }
+    const index = d.replicas.findIndex((r) => name === `agent-mcp pid ${r.child.pid}`);
+    assert.ok(index >= 0, `the task is run by one of the replicas (${name})`);
+    return index;
   }
 
   /** Poll through `url` (nginx: round robin, so a different replica each time) until the task is terminal. */
@@ -358,17 +370,27 @@ describe('--stateless replicas behind nginx, tasks on Redis', { skip: nginxSkip 
     }
   });
 
+  test('tasks/cancel through another replica reaches the replica running the task', async () => {
+    const created = await startTask(d.url, 'chore', 'c');
+    const runner = await runnerOf(created.taskId);
+    const other = d.replicas.find((_, i) => i !== runner)!;
+    const { rawDispatch } = dispatcher(other.url, authFetch);
+    const ack = await rawDispatch(
+      { jsonrpc: '2.0', id: 0, method: 'tasks/cancel', params: { taskId: created.taskId, _meta: envelope(taskClient) } } as never,
+      {} as never,
+    );
+    assert.equal(ack.kind, 'result', JSON.stringify(ack));
+    const done = await settle(d.url, created.taskId);
+    assert.equal(done.status, 'cancelled');
+    // The run on the other replica was stopped (its model call aborted), not left to finish in the background.
+    const stopped = new RegExp(`agent-mcp info: call task=${created.taskId} tool=chore ms=\\d+ status=cancelled`);
+    await waitFor(() => stopped.test(d.replicas[runner]!.stderr()));
+    assert.match(d.replicas[runner]!.stderr(), stopped);
+  });
+
   test('SIGKILL of the replica running a task: another replica takes it over, and the polling client sees it complete', async () => {
     const created = await startTask(d.url, 'chore', 'b');
-    // BullMQ records which worker took the job (its name carries the process id).
-    let runner = '';
-    const end = Date.now() + 10_000;
-    while (!runner && Date.now() < end) {
-      runner = (await peek.hget(`agent-mcp:bull:{main}:tasks:${created.taskId}`, 'pb')) ?? '';
-      if (!runner) await new Promise((r) => setTimeout(r, 50));
-    }
-    const victim = d.replicas.findIndex((r) => runner === `agent-mcp pid ${r.child.pid}`);
-    assert.ok(victim >= 0, `the task is run by one of the replicas (${runner})`);
+    const victim = await runnerOf(created.taskId);
     d.replicas[victim]!.child.kill('SIGKILL');
     assert.equal(await d.replicas[victim]!.exited, 'SIGKILL');
 
