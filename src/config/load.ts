@@ -246,7 +246,7 @@ class CrossChecker {
     const task =
       typeof raw.task === 'string'
         ? { mode: raw.task, plainTools: false }
-        : { mode: raw.task.mode, plainTools: raw.task.plainTools ?? false };
+        : { mode: raw.task.mode, plainTools: raw.task.plainTools ?? false, ...(raw.task.repeat === false && { repeat: false as const }) };
     if (task.plainTools) {
       if (task.mode !== 'required') {
         this.error(

@@ -73,6 +73,12 @@ const taskModeSchema = z
           .describe(
             'Also serve NAME_start (starts the task, returns its id) and NAME_result (waits a bounded time for it), for clients that know no tasks. Only with mode: required.',
           ),
+        repeat: z
+          .boolean()
+          .optional()
+          .describe(
+            'false: a run must never start twice. With --redis, when the replica running the task dies, the task fails with a clear status instead of being run again by another replica (default true: run it again).',
+          ),
       })
       .describe('The task mode, with options.'),
   ])

@@ -33,7 +33,7 @@ export interface ToolConfig {
   annotations?: Record<string, unknown>;
   examples: RawExample[];
   /** `task:`: the call may (optional) or must (required) run as an MCP task; plainTools adds NAME_start / NAME_result. */
-  task?: { mode: 'optional' | 'required'; plainTools: boolean };
+  task?: { mode: 'optional' | 'required'; plainTools: boolean; repeat?: false };
 }
 
 /** server.tasks, resolved. */

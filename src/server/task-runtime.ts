@@ -81,6 +81,7 @@ export class TaskRuntime {
         tool: call.tool,
         args: call.args,
         era: call.era,
+        ...(this.runner.current.tools.get(call.tool)?.task?.repeat === false && { repeat: false as const }),
         ...(call.clientCapabilities && { clientCapabilities: call.clientCapabilities }),
       });
     } catch (err) {

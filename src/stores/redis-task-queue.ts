@@ -29,9 +29,6 @@ export interface RedisTaskQueueOptions {
   lockMs?: number;
 }
 
-/** `repeat: false`: the tool's task must never run twice (task.repeat in the file; the task runtime sets it). */
-export type QueuedJob = TaskJob & { repeat?: boolean };
-
 export const TASK_QUEUE_DEFAULTS = { concurrency: 16, lockMs: 30_000 } as const;
 
 /** A job recovered after its process died this many times is failed rather than run once more. */
@@ -132,7 +129,7 @@ export class RedisTaskQueue implements TaskQueue {
   }
 
   private async run(job: Job, signal: AbortSignal | undefined): Promise<void> {
-    const data = job.data as QueuedJob;
+    const data = job.data as TaskJob;
     const lookup = await this.store.get(data.taskId);
     // Cancelled (or gone) before a worker took it: nothing to run.
     if (lookup.state !== 'found' || isTerminal(lookup.task.status)) return;

@@ -21,6 +21,8 @@ export interface TaskJob {
   args: JsonValue;
   /** The era of the client that created the task (how the run may ask it for input). */
   era: '2025' | 'modern';
+  /** false: never run twice (the tool's task.repeat); a queue that would run it again fails the task instead. */
+  repeat?: false;
   /** The client's capabilities when it created the task (sampling, elicitation: what it can be asked). */
   clientCapabilities?: { [key: string]: JsonValue };
 }

@@ -68,9 +68,15 @@ tools:
       word: { type: string }
     model: slowly
     task: required
+  errand_once:
+    prompt: take long once over {{word}}
+    input:
+      word: { type: string }
+    model: slowly
+    task: { mode: required, repeat: false }
 `;
 
-const TOOLS = ['who', 'slow', 'rhymes', 'helper', 'errand', 'chore'];
+const TOOLS = ['who', 'slow', 'rhymes', 'helper', 'errand', 'chore', 'errand_once'];
 
 const errorBody = (code: number, message: string) => ({ jsonrpc: '2.0', error: { code, message }, id: null });
 
@@ -388,20 +394,29 @@ describe('--stateless replicas behind nginx, tasks on Redis', { skip: nginxSkip 
     assert.match(d.replicas[runner]!.stderr(), stopped);
   });
 
-  test('SIGKILL of the replica running a task: another replica takes it over, and the polling client sees it complete', async () => {
-    const created = await startTask(d.url, 'chore', 'b');
-    const victim = await runnerOf(created.taskId);
-    d.replicas[victim]!.child.kill('SIGKILL');
-    assert.equal(await d.replicas[victim]!.exited, 'SIGKILL');
+  test('SIGKILL of the replicas running two tasks: one is taken over and completes, the repeat: false one fails clearly', async () => {
+    const again = await startTask(d.url, 'chore', 'b');
+    const once = await startTask(d.url, 'errand_once', 'c');
+    // Kill whichever replicas run them (one or two of the three): a survivor takes both jobs over.
+    const victims = [...new Set([await runnerOf(again.taskId), await runnerOf(once.taskId)])];
+    for (const v of victims) d.replicas[v]!.child.kill('SIGKILL');
+    for (const v of victims) assert.equal(await d.replicas[v]!.exited, 'SIGKILL');
 
-    const done = await settle(d.url, created.taskId);
+    const done = await settle(d.url, again.taskId);
     assert.equal(done.status, 'completed');
     const by = Number(/^slowly on replica([1-3])$/.exec(textOf(done.result))?.[1]);
-    assert.ok(by >= 1 && by !== victim + 1, `completed by another replica: ${textOf(done.result)}`);
+    assert.ok(by >= 1 && !victims.includes(by - 1), `completed by a surviving replica: ${textOf(done.result)}`);
     assert.match(
       d.replicas[by - 1]!.stderr(),
-      new RegExp(`task ${created.taskId}: taken over from a process that stopped; running it again`),
+      new RegExp(`task ${again.taskId}: taken over from a process that stopped; running it again`),
     );
+
+    const failed = await settle(d.url, once.taskId);
+    assert.equal(failed.status, 'failed');
+    assert.deepEqual((failed as unknown as { error: unknown }).error, {
+      code: -32603,
+      message: 'the process running this task stopped; the tool says repeat: false, so it was not run again',
+    });
   });
 });
 

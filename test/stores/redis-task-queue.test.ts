@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Logger } from '../../src/log.ts';
 import { openRedis, type RedisConnection } from '../../src/stores/redis.ts';
-import { NOT_REPEATED, type QueuedJob, RedisTaskQueue } from '../../src/stores/redis-task-queue.ts';
+import { NOT_REPEATED, RedisTaskQueue } from '../../src/stores/redis-task-queue.ts';
 import { RedisTaskStore } from '../../src/stores/redis-task-store.ts';
 import type { TaskJob } from '../../src/tasks/queue.ts';
 import type { TaskRecord } from '../../src/tasks/types.ts';
@@ -43,7 +43,7 @@ async function settled(store: RedisTaskStore, taskId: string): Promise<TaskRecor
   return task!;
 }
 
-const job = (taskId: string, over: Partial<QueuedJob> = {}): QueuedJob => ({
+const job = (taskId: string, over: Partial<TaskJob> = {}): TaskJob => ({
   taskId,
   tool: 'poet',
   args: { theme: 'socks' },
