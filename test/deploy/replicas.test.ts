@@ -125,7 +125,8 @@ async function deploy(args: string[], env?: Record<string, string>): Promise<Dep
   };
 }
 
-async function waitFor(ok: () => boolean, ms = 3000): Promise<void> {
+/** Poll (bounded, generously for a loaded machine: no cost when it comes at once) for what a replica logs. */
+async function waitFor(ok: () => boolean, ms = 10_000): Promise<void> {
   const until = Date.now() + ms;
   while (!ok() && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
 }
