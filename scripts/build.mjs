@@ -18,6 +18,8 @@ const VENDOR = {
 
 // Built aside, then renamed into place file by file, so a running agent-mcp never sees a half-written file.
 const next = `dist/.next-${process.pid}`;
+// A build that fails (esbuild, the ASCII check) must not leave its half-built folder in dist/ either.
+process.on('exit', () => rmSync(next, { recursive: true, force: true }));
 const common = {
   bundle: true,
   format: 'cjs',
