@@ -26,16 +26,8 @@ import {
   type TaskProgress,
   type TaskRecord,
 } from '../tasks/types.js';
-import {
-  MAX_INPUT_REQUESTS,
-  TaskCursorError,
-  TaskInputLimitError,
-  TaskLimitError,
-  type TaskPage,
-  type TaskStore,
-  type TaskStoreOptions,
-  type WaitOptions,
-} from '../tasks/store.js';
+import { TaskCursorError, TaskLimitError, type TaskPage, type TaskStore, type TaskStoreOptions, type WaitOptions } from '../tasks/store.js';
+import * as rules from '../tasks/record.js';
 import type { RedisConnection } from './redis.js';
 
 export const DEFAULT_MAX_TASKS = 1000;
@@ -177,20 +169,7 @@ export class RedisTaskStore implements TaskStore {
 
   async create(init: NewTask): Promise<TaskRecord> {
     const now = this.now();
-    const task: TaskRecord = {
-      taskId: randomUUID(),
-      tool: init.tool,
-      ...(init.owner !== undefined ? { owner: init.owner } : {}),
-      status: 'working',
-      createdAt: now,
-      lastUpdatedAt: now,
-      ttlMs: init.ttlMs,
-      pollIntervalMs: init.pollIntervalMs,
-      cancelRequested: false,
-      inputRequests: {},
-      inputResponses: {},
-      version: 1,
-    };
+    const task = rules.newTaskRecord(randomUUID(), init, now);
     const owner = init.owner ?? '';
     const seq = await this.redis.run((c) =>
       c.agentMcpTaskCreate(
@@ -226,7 +205,7 @@ export class RedisTaskStore implements TaskStore {
     const size = Math.min(Math.max(1, Math.floor(limit)), 100);
     let after = 0;
     if (cursor !== undefined) {
-      const [who, at] = decodeCursor(cursor);
+      const [who, at] = rules.decodeCursor(cursor);
       if (who !== owner) throw new TaskCursorError();
       after = at;
     }
@@ -246,82 +225,40 @@ export class RedisTaskStore implements TaskStore {
     const last = page.at(-1);
     return {
       tasks: page.map(([t]) => t),
-      ...(mine.length > size && last ? { nextCursor: encodeCursor(owner, last[1]) } : {}),
+      ...(mine.length > size && last ? { nextCursor: rules.encodeCursor(owner, last[1]) } : {}),
     };
   }
 
   setStatus(taskId: string, status: 'working' | 'input_required', statusMessage?: string): Promise<TaskRecord | undefined> {
-    return this.change(taskId, (t) => {
-      t.status = status;
-      if (statusMessage === undefined) delete t.statusMessage;
-      else t.statusMessage = statusMessage;
-    });
+    return this.change(taskId, rules.setStatus(status, statusMessage));
   }
 
   setProgress(taskId: string, progress: TaskProgress): Promise<TaskRecord | undefined> {
-    return this.change(taskId, (t) => {
-      t.progress = progress;
-    });
+    return this.change(taskId, rules.setProgress(progress));
   }
 
   finish(taskId: string, outcome: TaskOutcome): Promise<TaskRecord | undefined> {
-    return this.change(taskId, (t) => {
-      t.status = outcome.status;
-      if (outcome.status === 'completed') t.result = outcome.result;
-      else {
-        t.error = outcome.error;
-        t.statusMessage = outcome.error.message;
-      }
-      this.end(t);
-    });
+    return this.change(taskId, rules.finish(outcome, this.now()));
   }
 
   cancel(taskId: string, statusMessage = 'cancelled by the client'): Promise<TaskRecord | undefined> {
-    return this.change(taskId, (t) => {
-      t.status = 'cancelled';
-      t.statusMessage = statusMessage;
-      t.cancelRequested = true;
-      this.end(t);
-    });
+    return this.change(taskId, rules.cancel(statusMessage, this.now()));
   }
 
   addInputRequest(taskId: string, key: string, request: TaskInputRequest): Promise<TaskRecord | undefined> {
-    return this.change(taskId, (t) => {
-      if (Object.keys(t.inputRequests).length >= MAX_INPUT_REQUESTS) throw new TaskInputLimitError();
-      t.inputRequests[key] = request;
-      t.status = 'input_required';
-    });
+    return this.change(taskId, rules.addInputRequest(key, request));
   }
 
   async answerInput(taskId: string, responses: Record<string, JsonValue>): Promise<string[]> {
-    let taken: string[] = [];
-    await this.change(taskId, (t) => {
-      taken = [];
-      for (const [key, value] of Object.entries(responses)) {
-        if (!(key in t.inputRequests)) continue;
-        delete t.inputRequests[key];
-        t.inputResponses[key] = value;
-        taken.push(key);
-      }
-      if (Object.keys(t.inputRequests).length === 0 && t.status === 'input_required') t.status = 'working';
-      return taken.length > 0;
-    });
+    const taken: string[] = [];
+    await this.change(taskId, rules.answerInput(responses, taken));
     return taken;
   }
 
   async takeInputResponse(taskId: string, key: string): Promise<JsonValue | undefined> {
-    let value: JsonValue | undefined;
-    await this.change(
-      taskId,
-      (t) => {
-        value = undefined;
-        if (!(key in t.inputResponses)) return false;
-        value = t.inputResponses[key];
-        delete t.inputResponses[key];
-      },
-      { evenTerminal: true },
-    );
-    return value;
+    const found: { value?: JsonValue } = {};
+    await this.change(taskId, rules.takeInputResponse(key, found), { evenTerminal: true });
+    return found.value;
   }
 
   async waitForChange(taskId: string, sinceVersion: number, { timeoutMs, signal }: WaitOptions): Promise<TaskRecord | undefined> {
@@ -395,11 +332,7 @@ export class RedisTaskStore implements TaskStore {
    * Apply a change to a live task (not a terminal one, unless asked) and write it back if nobody wrote in between;
    * `false` from the change means nothing changed. Errors thrown by the change (limits) go to the caller.
    */
-  private async change(
-    taskId: string,
-    apply: (task: TaskRecord) => unknown,
-    { evenTerminal = false } = {},
-  ): Promise<TaskRecord | undefined> {
+  private async change(taskId: string, apply: rules.TaskChange, { evenTerminal = false } = {}): Promise<TaskRecord | undefined> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const held = await this.read(taskId);
       if (!held) return undefined;
@@ -421,22 +354,4 @@ export class RedisTaskStore implements TaskStore {
     }
     throw new Error(`task ${taskId}: too many concurrent changes; try again`);
   }
-
-  private end(task: TaskRecord): void {
-    task.expiresAt = this.now() + task.ttlMs;
-    task.inputRequests = {};
-    task.inputResponses = {};
-  }
-}
-
-function encodeCursor(owner: string, seq: number): string {
-  return Buffer.from(JSON.stringify([owner, seq])).toString('base64url');
-}
-
-function decodeCursor(cursor: string): [string, number] {
-  try {
-    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(value) && typeof value[0] === 'string' && Number.isSafeInteger(value[1])) return [value[0], value[1]];
-  } catch {}
-  throw new TaskCursorError();
 }

@@ -1,16 +1,8 @@
 // The task store in one process's memory (the default without --redis). Records are copied in and out, so a
 // caller holding one never sees a later change and the contract is the same as a store that serialises.
 import { lazyBuiltin } from '../util/builtins.js';
-import {
-  MAX_INPUT_REQUESTS,
-  TaskCursorError,
-  TaskInputLimitError,
-  TaskLimitError,
-  type TaskPage,
-  type TaskStore,
-  type TaskStoreOptions,
-  type WaitOptions,
-} from './store.js';
+import { TaskCursorError, TaskLimitError, type TaskPage, type TaskStore, type TaskStoreOptions, type WaitOptions } from './store.js';
+import * as rules from './record.js';
 import {
   isTerminal,
   type JsonValue,
@@ -50,20 +42,7 @@ export class MemoryTaskStore implements TaskStore {
     this.sweep();
     if (this.tasks.size >= this.maxTasks && !this.evictOneFinished()) throw new TaskLimitError(this.maxTasks);
     const now = this.now();
-    const task: TaskRecord = {
-      taskId: crypto().randomUUID(),
-      tool: init.tool,
-      ...(init.owner !== undefined ? { owner: init.owner } : {}),
-      status: 'working',
-      createdAt: now,
-      lastUpdatedAt: now,
-      ttlMs: init.ttlMs,
-      pollIntervalMs: init.pollIntervalMs,
-      cancelRequested: false,
-      inputRequests: {},
-      inputResponses: {},
-      version: 1,
-    };
+    const task = rules.newTaskRecord(crypto().randomUUID(), init, now);
     this.tasks.set(task.taskId, task);
     this.order.set(task.taskId, ++this.seq);
     return copy(task);
@@ -81,7 +60,7 @@ export class MemoryTaskStore implements TaskStore {
     const size = Math.min(Math.max(1, Math.floor(limit)), 100);
     let after = 0;
     if (cursor !== undefined) {
-      const [who, at] = decodeCursor(cursor);
+      const [who, at] = rules.decodeCursor(cursor);
       if (who !== owner) throw new TaskCursorError();
       after = at;
     }
@@ -90,76 +69,40 @@ export class MemoryTaskStore implements TaskStore {
     const last = page.at(-1);
     return {
       tasks: page.map(copy),
-      ...(mine.length > size && last ? { nextCursor: encodeCursor(owner, this.order.get(last.taskId)!) } : {}),
+      ...(mine.length > size && last ? { nextCursor: rules.encodeCursor(owner, this.order.get(last.taskId)!) } : {}),
     };
   }
 
   async setStatus(taskId: string, status: 'working' | 'input_required', statusMessage?: string): Promise<TaskRecord | undefined> {
-    return this.change(taskId, (t) => {
-      t.status = status;
-      if (statusMessage === undefined) delete t.statusMessage;
-      else t.statusMessage = statusMessage;
-    });
+    return this.change(taskId, rules.setStatus(status, statusMessage));
   }
 
   async setProgress(taskId: string, progress: TaskProgress): Promise<TaskRecord | undefined> {
-    return this.change(taskId, (t) => {
-      t.progress = copy(progress);
-    });
+    return this.change(taskId, rules.setProgress(copy(progress)));
   }
 
   async finish(taskId: string, outcome: TaskOutcome): Promise<TaskRecord | undefined> {
-    return this.change(taskId, (t) => {
-      t.status = outcome.status;
-      if (outcome.status === 'completed') t.result = copy(outcome.result);
-      else {
-        t.error = copy(outcome.error);
-        t.statusMessage = outcome.error.message;
-      }
-      this.end(t);
-    });
+    return this.change(taskId, rules.finish(copy(outcome), this.now()));
   }
 
   async cancel(taskId: string, statusMessage = 'cancelled by the client'): Promise<TaskRecord | undefined> {
-    return this.change(taskId, (t) => {
-      t.status = 'cancelled';
-      t.statusMessage = statusMessage;
-      t.cancelRequested = true;
-      this.end(t);
-    });
+    return this.change(taskId, rules.cancel(statusMessage, this.now()));
   }
 
   async addInputRequest(taskId: string, key: string, request: TaskInputRequest): Promise<TaskRecord | undefined> {
-    const task = this.live(taskId);
-    if (task && !isTerminal(task.status) && Object.keys(task.inputRequests).length >= MAX_INPUT_REQUESTS) throw new TaskInputLimitError();
-    return this.change(taskId, (t) => {
-      t.inputRequests[key] = copy(request);
-      t.status = 'input_required';
-    });
+    return this.change(taskId, rules.addInputRequest(key, copy(request)));
   }
 
   async answerInput(taskId: string, responses: Record<string, JsonValue>): Promise<string[]> {
     const taken: string[] = [];
-    await this.change(taskId, (t) => {
-      for (const [key, value] of Object.entries(responses)) {
-        if (!(key in t.inputRequests)) continue;
-        delete t.inputRequests[key];
-        t.inputResponses[key] = copy(value);
-        taken.push(key);
-      }
-      if (Object.keys(t.inputRequests).length === 0 && t.status === 'input_required') t.status = 'working';
-      return taken.length > 0;
-    });
+    this.change(taskId, rules.answerInput(copy(responses), taken));
     return taken;
   }
 
   async takeInputResponse(taskId: string, key: string): Promise<JsonValue | undefined> {
-    const task = this.live(taskId);
-    if (!task || !(key in task.inputResponses)) return undefined;
-    const value = task.inputResponses[key];
-    delete task.inputResponses[key];
-    this.bump(task);
-    return copy(value);
+    const found: { value?: JsonValue } = {};
+    this.change(taskId, rules.takeInputResponse(key, found), { evenTerminal: true });
+    return found.value === undefined ? undefined : copy(found.value);
   }
 
   waitForChange(taskId: string, sinceVersion: number, { timeoutMs, signal }: WaitOptions): Promise<TaskRecord | undefined> {
@@ -193,11 +136,11 @@ export class MemoryTaskStore implements TaskStore {
     return this.tasks.size;
   }
 
-  /** Apply a change to a live, non-terminal task; `false` from the change means nothing changed. */
-  private change(taskId: string, apply: (task: TaskRecord) => unknown): TaskRecord | undefined {
+  /** Apply a change to a live task (not a terminal one, unless asked); `false` from the change means nothing changed. */
+  private change(taskId: string, apply: rules.TaskChange, { evenTerminal = false } = {}): TaskRecord | undefined {
     const task = this.live(taskId);
     if (!task) return undefined;
-    if (isTerminal(task.status)) return copy(task);
+    if (isTerminal(task.status) && !evenTerminal) return copy(task);
     if (apply(task) === false) return copy(task);
     this.bump(task);
     return copy(task);
@@ -208,12 +151,6 @@ export class MemoryTaskStore implements TaskStore {
     task.lastUpdatedAt = this.now();
     const set = this.waiters.get(task.taskId);
     if (set) for (const done of [...set]) done();
-  }
-
-  private end(task: TaskRecord): void {
-    task.expiresAt = this.now() + task.ttlMs;
-    task.inputRequests = {};
-    task.inputResponses = {};
   }
 
   /** The task if it is held and not past its expiry (an expired one becomes a tombstone here). */
@@ -250,16 +187,4 @@ export class MemoryTaskStore implements TaskStore {
     for (const t of [...this.tasks.values()]) if (t.expiresAt !== undefined && t.expiresAt <= now) this.bury(t);
     for (const [id, until] of this.tombstones) if (until <= now) this.tombstones.delete(id);
   }
-}
-
-function encodeCursor(owner: string, seq: number): string {
-  return Buffer.from(JSON.stringify([owner, seq])).toString('base64url');
-}
-
-function decodeCursor(cursor: string): [string, number] {
-  try {
-    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(value) && typeof value[0] === 'string' && Number.isSafeInteger(value[1])) return [value[0], value[1]];
-  } catch {}
-  throw new TaskCursorError();
 }
