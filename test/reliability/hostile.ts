@@ -2,6 +2,25 @@
 // whatever it is, the server must never answer it with a success. Lines that carry a usable request id are
 // tracked: each must get exactly one response with that id.
 
+/** A server for the HTTP abuse tests: `echo` answers at once, `stuck` never does (a call held in flight). */
+export const ECHO_AND_STUCK_YAML = `
+models:
+  offline: { provider: test }
+  stuck: { provider: test, delay: 20s }
+defaults:
+  model: offline
+tools:
+  echo:
+    prompt: say {{text}}
+    input:
+      text: { type: string }
+  stuck:
+    model: stuck
+    prompt: never {{text}}
+    input:
+      text: { type: string }
+`;
+
 export const ENVELOPE = {
   'io.modelcontextprotocol/protocolVersion': '2026-07-28',
   'io.modelcontextprotocol/clientInfo': { name: 'hostile', version: '1' },

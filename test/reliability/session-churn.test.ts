@@ -11,25 +11,7 @@ import { Logger } from '../../src/log.ts';
 import { type HttpServerHandle, resolveHttpOptions, startHttpServer } from '../../src/server/http.ts';
 import type { HttpOptions } from '../../src/server/http/options.ts';
 import { exchange, openSession, post, responsesTo, until } from './http-client.ts';
-import { ENVELOPE, isSuccess } from './hostile.ts';
-
-const YAML = `
-models:
-  offline: { provider: test }
-  stuck: { provider: test, delay: 20s }
-defaults:
-  model: offline
-tools:
-  echo:
-    prompt: say {{text}}
-    input:
-      text: { type: string }
-  stuck:
-    model: stuck
-    prompt: never {{text}}
-    input:
-      text: { type: string }
-`;
+import { ENVELOPE, ECHO_AND_STUCK_YAML as YAML, isSuccess } from './hostile.ts';
 
 const TTL = 60_000;
 
