@@ -1,6 +1,6 @@
 // Drive the built CLI the way users and MCP clients do: as a child process.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
@@ -120,4 +120,27 @@ export async function connectStdio(
   const client = new Client({ name: 'agent-mcp-tests', version: '1.0.0' }, options.capabilities);
   await client.connect(transport);
   return { client, transport, stderr: () => err, close: () => client.close() };
+}
+
+/**
+ * A CommonJS compile hook for a served process (pass `nodeOptions` as its NODE_OPTIONS): which files it loaded, to
+ * prove that what a config does not use stays unloaded (dist/ and its vendor bundles are loaded with require()).
+ */
+export function cjsLoadRecorder(dir = mkdtempSync(join(tmpdir(), 'agent-mcp-loads-'))): { nodeOptions: string; loaded: () => string[] } {
+  const log = join(dir, 'loaded.txt');
+  writeFileSync(
+    join(dir, 'record.cjs'),
+    `const Module = require('node:module');
+const { appendFileSync } = require('node:fs');
+const compile = Module.prototype._compile;
+Module.prototype._compile = function (content, filename) {
+  appendFileSync(${JSON.stringify(log)}, filename + '\\n');
+  return compile.call(this, content, filename);
+};
+`,
+  );
+  return {
+    nodeOptions: `--require=${join(dir, 'record.cjs')}`,
+    loaded: () => (existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n') : []),
+  };
 }

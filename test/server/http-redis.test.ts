@@ -3,13 +3,10 @@
 // never shown, and the Redis client loaded only when asked for.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { Logger } from '../../src/log.ts';
 import { openRedis, type RedisConnection } from '../../src/stores/redis.ts';
-import { cleanEnv, runInProcess, writeConfig } from '../helpers/cli.ts';
+import { cjsLoadRecorder, cleanEnv, runInProcess, writeConfig } from '../helpers/cli.ts';
 import { redisSkip, startRedis, type RedisServer } from '../helpers/redis.ts';
 import {
   PROTOCOL,
@@ -52,33 +49,13 @@ async function healthUntil(
 }
 
 /** A NODE_OPTIONS that records every CommonJS file the child compiles (the vendor bundles are CommonJS). */
-function cjsRecorder(): { nodeOptions: string; loaded: () => string[] } {
-  const dir = mkdtempSync(join(tmpdir(), 'agent-mcp-loads-'));
-  const log = join(dir, 'loaded.txt');
-  writeFileSync(
-    join(dir, 'record.cjs'),
-    `const Module = require('node:module');
-const { appendFileSync } = require('node:fs');
-const compile = Module.prototype._compile;
-Module.prototype._compile = function (content, filename) {
-  appendFileSync(${JSON.stringify(log)}, filename + '\\n');
-  return compile.call(this, content, filename);
-};
-`,
-  );
-  return {
-    nodeOptions: `--require=${join(dir, 'record.cjs')}`,
-    loaded: () => (existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n') : []),
-  };
-}
-
 const usesIoredis = (files: string[]) => files.some((f) => f.endsWith('/dist/vendor/ioredis.cjs'));
 
 describe('serve --http --redis', { skip: redisSkip }, () => {
   let redis: RedisServer;
   let server: Running;
   let peek: RedisConnection;
-  const recorder = cjsRecorder();
+  const recorder = cjsLoadRecorder();
   before(async () => {
     redis = await startRedis();
     server = await startHttp(['--redis', redis.url], { env: cleanEnv({ NODE_OPTIONS: recorder.nodeOptions }) });
@@ -204,7 +181,7 @@ describe('--redis, bad and secret', () => {
   });
 
   test('serve --http without --redis never loads the Redis client', async () => {
-    const recorder = cjsRecorder();
+    const recorder = cjsLoadRecorder();
     const server = await startHttp([], { env: cleanEnv({ NODE_OPTIONS: recorder.nodeOptions }) });
     try {
       const c = await connect(server.url);

@@ -2,32 +2,12 @@
 // client code; the first call that needs a server starts that one only.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cleanEnv, connectStdio, ROOT, writeConfig } from '../helpers/cli.ts';
+import { cjsLoadRecorder, cleanEnv, connectStdio, ROOT, writeConfig } from '../helpers/cli.ts';
 
 const DOWNSTREAM = join(ROOT, 'test/fakes/downstream-server.mjs');
-
-/** A CommonJS compile hook in the served process: which files of dist/ it loaded. */
-function recorder(dir: string): { nodeOptions: string; loaded: () => string[] } {
-  const log = join(dir, 'loaded.txt');
-  writeFileSync(
-    join(dir, 'record.cjs'),
-    `const Module = require('node:module');
-const { appendFileSync } = require('node:fs');
-const compile = Module.prototype._compile;
-Module.prototype._compile = function (content, filename) {
-  appendFileSync(${JSON.stringify(log)}, filename + '\\n');
-  return compile.call(this, content, filename);
-};
-`,
-  );
-  return {
-    nodeOptions: `--require=${join(dir, 'record.cjs')}`,
-    loaded: () => (existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n') : []),
-  };
-}
 
 test('serve with five mcpServers starts none of them for initialize and tools/list; a call starts only its own', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'agent-mcp-lazy-'));
@@ -48,7 +28,7 @@ tools:
     prompt: rest
     tools: [s1, s2, s4, s5]
 `);
-  const rec = recorder(dir);
+  const rec = cjsLoadRecorder(dir);
   const served = await connectStdio(file, { env: cleanEnv({ NODE_OPTIONS: rec.nodeOptions }) });
   try {
     const { tools } = await served.client.listTools();
