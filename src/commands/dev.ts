@@ -281,8 +281,10 @@ async function callTool(tool: Tool, words: string[], ctx: LineContext): Promise<
 }
 
 /**
- * What to print once the answer is in, after `streamed` was shown as it came. The last chunks can arrive with the
- * answer or not at all (a client drops progress that follows the result): finish the line, never repeat it.
+ * What to print once the answer is in, after `streamed` was shown as it came. The server writes the last chunk before
+ * the answer, but the SDK client may handle the answer first and then drop that progress (typescript-sdk#2580: 40-90
+ * of 200 calls here lost their last chunk): what streamed is then a prefix of the answer. Finish the line, never
+ * repeat it.
  */
 export function answerAfterStream(streamed: string, text: string, isError: boolean): string {
   const line = (s: string) => (s.endsWith('\n') ? s : `${s}\n`);
