@@ -108,6 +108,33 @@ await build({
       },
     },
     {
+      // The SDK's Node shims bring its own bundled ajv (154 KB) for the one validator it may need; ours serves
+      // instead (src/server/sdk-shims.ts), so every start parses one ajv, not two.
+      name: 'mcp-sdk-shims',
+      setup(b) {
+        b.onResolve({ filter: /^@modelcontextprotocol\/server\/_shims$/ }, () => ({
+          path: fileURLToPath(new URL('../src/server/sdk-shims.ts', import.meta.url)),
+        }));
+      },
+    },
+    {
+      // zod bundles the messages of 45 languages (263 KB) behind its `locales` export; agent-mcp speaks English
+      // (zod's default), so the bundle keeps that one.
+      name: 'zod-english-only',
+      setup(b) {
+        b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+          /[\\/]zod[\\/]v4[\\/](classic|core)$/.test(args.resolveDir)
+            ? { path: 'locales', namespace: 'zod-english', pluginData: args.resolveDir }
+            : undefined,
+        );
+        b.onLoad({ filter: /.*/, namespace: 'zod-english' }, (args) => ({
+          contents: "export { default as en } from '../locales/en.js';",
+          resolveDir: args.pluginData,
+          loader: 'js',
+        }));
+      },
+    },
+    {
       // jsonc-parser's "main" is a UMD build whose inner require() calls esbuild cannot follow: bundle its ES modules.
       name: 'jsonc-parser-esm',
       setup(b) {

@@ -32,6 +32,7 @@ import { EXAMPLE_META, exampleOf, onTape, withTapeMeta } from '../providers/reco
 import type { TaskRuntime } from './task-runtime.js';
 import { plainTaskTools, withExecution } from './task-tools.js';
 import { hasTaskTools, installTasks, TaskAwareServer, taskCapabilities, taskRuntimeFor } from './tasks-wire.js';
+import { schemaValidator } from './schema-validator.js';
 import { createStateSealer, RequestStateError, type StateSealer } from './request-state.js';
 
 /** `legacy`: a 2025-era connection or session (initialize first); `modern`: 2026-07-28 requests. */
@@ -170,6 +171,7 @@ export function buildServer(deps: ServerDeps, era: ServedEra = 'legacy', options
         ...taskCapabilities(config, era),
       },
       ...(config.server.instructions !== undefined && { instructions: config.server.instructions }),
+      jsonSchemaValidator: schemaValidator,
     },
   );
   // The level the client asked for with logging/setLevel (2025 era); until then nothing is mirrored.
