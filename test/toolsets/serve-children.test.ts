@@ -75,14 +75,19 @@ test('agent-mcp is a downstream server of agent-mcp over Streamable HTTP', async
   }
 });
 
-function servedWithDownstream() {
+/**
+ * A served config with one downstream server that writes its pid. A stubborn one ignores the end of its stdin, so
+ * only SIGTERM ends it: the SDK client waits 2 s before sending that, so one test proves the escalation and the
+ * others use a server that leaves on EOF.
+ */
+function servedWithDownstream(stubborn = false) {
   const dir = mkdtempSync(join(tmpdir(), 'agent-mcp-pids-'));
   const pidFile = join(dir, 'pids');
   const file = writeConfig(`
 models:
   offline: { provider: test, responses: [{ toolCalls: [{ name: down.echo, input: { text: hi } }] }, done] }
 mcpServers:
-  down: { command: "${process.execPath}", args: ["${DOWNSTREAM}"], env: { PID_FILE: "${pidFile}", STUBBORN: "1" } }
+  down: { command: "${process.execPath}", args: ["${DOWNSTREAM}"], env: { PID_FILE: "${pidFile}"${stubborn ? ', STUBBORN: "1"' : ''} } }
 tools:
   worker: { prompt: work, model: offline, tools: [down.echo] }
 `);
@@ -97,7 +102,7 @@ async function until(check: () => boolean, what: string): Promise<void> {
 
 for (const how of ['SIGTERM', 'SIGINT', 'stdin EOF'] as const) {
   test(`after ${how}, no downstream server agent-mcp started is left running`, async () => {
-    const { file, pids } = servedWithDownstream();
+    const { file, pids } = servedWithDownstream(how === 'SIGTERM');
     const served = await connectStdio(file);
     const ours = served.transport.pid!;
     const exited = new Promise<void>((resolve) => {
