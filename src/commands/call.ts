@@ -17,7 +17,7 @@ import { answerSampling, resolveSamplingModel } from './sampling-handler.js';
 import { describeArguments, parseCallArgs } from './call-args.js';
 import { suggestion } from '../util/did-you-mean.js';
 import { connectError, httpClientTransport } from './call-http.js';
-import { createClient, type ProtocolChoice } from './mcp-client.js';
+import { connectClient, createClient, type ProtocolChoice } from './mcp-client.js';
 import { answerFacts, answeredBy } from '../util/answered-by.js';
 import { callTool } from '../util/call-tool.js';
 
@@ -72,9 +72,9 @@ export async function callCommand(options: CallOptions): Promise<number> {
   // Sampling is declared only when asked for: otherwise a chain that starts with `sampling` moves on to its next
   // model, as under a client that cannot sample, so the keys in the environment are what runs.
   const client = createClient('agent-mcp-call', options.protocol ?? '2025', samplingModel !== undefined);
-  if (samplingModel) answerSampling(client, samplingModel, createLogger(options));
+  const sample = samplingModel ? answerSampling(client, samplingModel, createLogger(options)) : undefined;
   try {
-    await client.connect(transport).catch((err: unknown) => {
+    await connectClient(client, transport, 'agent-mcp-call', sample).catch((err: unknown) => {
       throw options.url ? connectError(err, options.url) : err;
     });
     if (options.prompt !== undefined) return await renderPrompt(client, options);

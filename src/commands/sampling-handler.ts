@@ -10,6 +10,7 @@ import { fromCreateMessageParams, toCreateMessageResult } from '../providers/sam
 import { ProviderRegistry } from '../providers/registry.js';
 import { suggestion } from '../util/did-you-mean.js';
 import { redact } from '../util/redact.js';
+import type { SamplingAnswerer } from '../util/task-channel.js';
 
 /** The model named by --sampling-model: an entry of the file's models:, a provider:model-id shorthand, or test. */
 export function resolveSamplingModel(
@@ -61,10 +62,14 @@ export async function answerCreateMessage(
   }
 }
 
-/** Register the handler on a client that advertises `sampling: { tools: {} }`. */
-export function answerSampling(client: Client, model: ModelConfig, log: Logger): void {
+/**
+ * Register the handler on a client that advertises `sampling: { tools: {} }`; returns the same answerer for the
+ * sampling requests of a 2026-07-28 task (which come through tasks/get, not to the handler).
+ */
+export function answerSampling(client: Client, model: ModelConfig, log: Logger): SamplingAnswerer {
   const registry = new ProviderRegistry();
   client.setRequestHandler('sampling/createMessage', (request, ctx) =>
     answerCreateMessage(request.params, ctx.mcpReq.signal, model, registry, log),
   );
+  return (params, signal) => answerCreateMessage(params as Params, signal, model, registry, log);
 }

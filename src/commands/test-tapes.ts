@@ -1,6 +1,6 @@
 // `agent-mcp test --record / --replay / --record-missing`, the test process's side: its own model calls (sampling
 // answers, the judge) go through the recording fetch like the server's, and each example's exchanges become a file.
-import type { Client } from '@modelcontextprotocol/client';
+import type { Client, CreateMessageRequest } from '@modelcontextprotocol/client';
 import { resolveModelFlag } from '../config/model-override.js';
 import type { Config, ModelConfig } from '../config/types.js';
 import { AgentMcpError, errorMessage } from '../errors.js';
@@ -12,6 +12,7 @@ import { exampleOf, newTape, runOnTape } from '../providers/recording/tape.js';
 import { ProviderRegistry } from '../providers/registry.js';
 import { judgeAnswer, type Verdict } from '../testing/judge.js';
 import type { CaseOutcome, TestCase } from '../testing/runner.js';
+import type { SamplingAnswerer } from '../util/task-channel.js';
 import { answerCreateMessage } from './sampling-handler.js';
 
 export interface TapeFlags {
@@ -72,12 +73,14 @@ export class TestTapes {
   }
 
   /** Answer the server's sampling requests, each on the tape of the example that caused it. */
-  answerSampling(client: Client, model: ModelConfig, log: Logger): void {
-    client.setRequestHandler('sampling/createMessage', (request, ctx) => {
-      const answer = () => answerCreateMessage(request.params, ctx.mcpReq.signal, model, this.registry, log);
-      const example = exampleOf(request.params._meta);
-      return example ? this.onTape(example, answer) : answer();
-    });
+  answerSampling(client: Client, model: ModelConfig, log: Logger): SamplingAnswerer {
+    const answer = (params: CreateMessageRequest['params'], signal: AbortSignal) => {
+      const run = () => answerCreateMessage(params, signal, model, this.registry, log);
+      const example = exampleOf(params._meta);
+      return example ? this.onTape(example, run) : run();
+    };
+    client.setRequestHandler('sampling/createMessage', (request, ctx) => answer(request.params, ctx.mcpReq.signal));
+    return (params, signal) => answer(params as CreateMessageRequest['params'], signal);
   }
 
   judge(

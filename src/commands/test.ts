@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import type { Tool } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
-import { createClient, type ProtocolChoice } from './mcp-client.js';
+import { connectClient, createClient, type ProtocolChoice } from './mcp-client.js';
 import { loadConfigFile } from '../config/load.js';
 import { resolveModelFlag } from '../config/model-override.js';
 import { answerSampling, resolveSamplingModel } from './sampling-handler.js';
@@ -70,15 +70,16 @@ export async function testCommand(options: TestOptions): Promise<number> {
   const server = startServer(options);
   // Like `call`: sampling only with --sampling-model, so without it a chain's real models (with CI's keys) answer.
   const client = createClient('agent-mcp-test', options.protocol ?? '2025', samplingModel !== undefined);
-  if (samplingModel) {
-    // Recording or replaying: the sampling answers go through the recordings too.
-    if (tapes.active) tapes.answerSampling(client, tapes.keyless(samplingModel), log);
-    else answerSampling(client, samplingModel, log);
-  }
+  // Recording or replaying: the sampling answers go through the recordings too.
+  const sample = !samplingModel
+    ? undefined
+    : tapes.active
+      ? tapes.answerSampling(client, tapes.keyless(samplingModel), log)
+      : answerSampling(client, samplingModel, log);
   try {
     let tools: Tool[];
     try {
-      await client.connect(server.transport);
+      await connectClient(client, server.transport, 'agent-mcp-test', sample);
       ({ tools } = await client.listTools());
     } catch (err) {
       throw new AgentMcpError(`the server did not start: ${errorMessage(err)}${server.stderrTail()}`, 1);

@@ -7,6 +7,7 @@ import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/cli
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { createTaskSessionFromClient, resultFromTaskOutcome } from '@modelcontextprotocol/ext-tasks/client';
 import { CreateTaskResultV1Schema, ListTasksResultV1Schema } from '@modelcontextprotocol/ext-tasks/core/v1';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { BIN, cleanEnv, runInProcess, writeConfig } from '../helpers/cli.ts';
 import { FakeOpenAI } from '../fakes/openai-server.ts';
@@ -110,8 +111,9 @@ test('http, 2025 era: a task belongs to its session (another session neither lis
   }
 });
 
-test('agent-mcp call and agent-mcp test run a task: required tool, as a 2025-era task', async () => {
-  const file = writeConfig(`tools:
+for (const protocol of ['2025', '2026-07-28'] as const) {
+  test(`agent-mcp call and agent-mcp test run task: required tools in the ${protocol} era, sampling answered with --sampling-model`, async () => {
+    const file = writeConfig(`tools:
   summary:
     prompt: summarise {{topic}}
     input: { topic: { type: string } }
@@ -119,9 +121,46 @@ test('agent-mcp call and agent-mcp test run a task: required tool, as a 2025-era
     task: required
     examples:
       - { input: { topic: socks }, expect: { contains: "summarise socks" } }
+  poet:
+    prompt: a poem about {{topic}}
+    input: { topic: { type: string } }
+    model: sampling
+    task: required
+    examples:
+      - { input: { topic: wool }, expect: { contains: "a poem about wool" } }
 `);
-  const call = await runInProcess(['call', '-c', file, 'summary', 'topic=socks']);
-  assert.deepEqual([call.code, call.stdout], [0, 'test model received: summarise socks\n'], call.stderr);
-  const run = await runInProcess(['test', file]);
-  assert.equal(run.code, 0, run.stdout + run.stderr);
+    const era = ['--protocol', protocol];
+    const call = await runInProcess(['call', '-c', file, 'summary', 'topic=socks', ...era]);
+    assert.deepEqual([call.code, call.stdout], [0, 'test model received: summarise socks\n'], call.stderr);
+    // The run asks the client for a completion: a 2025 client answers the request, a 2026-07-28 one tasks/get's.
+    const sampled = await runInProcess(['call', '-c', file, 'poet', 'topic=wool', '--sampling-model', 'test', ...era]);
+    assert.deepEqual([sampled.code, sampled.stdout], [0, 'test model received: a poem about wool\n'], sampled.stderr);
+    // Without a model to sample with, the task ends in the tool's error: exit 1 with the server's reason.
+    const unanswered = await runInProcess(['call', '-c', file, 'poet', 'topic=wool', ...era]);
+    assert.equal(unanswered.code, 1);
+    assert.match(unanswered.stdout + unanswered.stderr, /this MCP client does not support sampling/);
+    const run = await runInProcess(['test', file, '--sampling-model', 'test', ...era]);
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    assert.match(run.stdout, /2 passed, 0 failed/);
+  });
+}
+
+test('2026-07-28 era: a task that shows no change within call --timeout is cancelled, provider request included', async () => {
+  // Over HTTP, where the server outlives the call: only tasks/cancel can end the run.
+  const server = await startHttp([], { yaml: taskConfig(openai.url) });
+  try {
+    openai.reply({ hang: true });
+    const before = openai.requests.length;
+    const args = ['call', '--url', server.url, 'long', 'topic=forever', '--protocol', '2026-07-28', '--timeout', '1s'];
+    const waiting = runInProcess(args);
+    const [request] = (await openai.waitForRequests(before + 1)).slice(-1);
+    const call = await waiting;
+    assert.equal(call.code, 1);
+    assert.match(call.stderr, /no answer within 1s and no progress meanwhile/);
+    // tasks/cancel reached the run: the provider's socket closed (left alone, the run would go on to its 60 s limit)
+    const cancelled = await Promise.race([request!.closed.then(() => true), sleep(10_000, false, { ref: false })]);
+    assert.ok(cancelled, 'the provider request still open 10 s after the call gave up');
+  } finally {
+    await server.stop();
+  }
 });
