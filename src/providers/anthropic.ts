@@ -1,5 +1,5 @@
 // The anthropic adapter: the Messages API through @anthropic-ai/sdk.
-import Anthropic from '@anthropic-ai/sdk';
+import type Anthropic from '@anthropic-ai/sdk';
 import type { MessageCreateParamsBase } from '@anthropic-ai/sdk/resources/messages/messages';
 import type { ModelConfig } from '../config/types.js';
 import { toProviderError } from './error-mapping.js';
@@ -15,6 +15,12 @@ import {
 } from './anthropic-mapping.js';
 import type { GenerateRequest, GenerateResult, Provider, ProviderOptions } from './types.js';
 
+// The SDK loads with the model's first request, not with the adapter: a chain that skips this model (no key set)
+// never pays for it (tens of milliseconds of the first call).
+let sdk: typeof Anthropic | undefined;
+async function loadSdk(): Promise<typeof Anthropic> {
+  return (sdk ??= (await import('./anthropic-sdk.js')).default);
+}
 export const DEFAULT_TIMEOUT_MS = 60_000;
 export const DEFAULT_MAX_TOKENS = 4096;
 /** A proxy at baseURL may hold the key itself, but the SDK insists on one. */
@@ -39,8 +45,8 @@ export function requestBody(model: ModelConfig, req: GenerateRequest, tools: Ant
 export function createProvider(model: ModelConfig, options: ProviderOptions = {}): Provider {
   const timeoutMs = model.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   let client: Anthropic | undefined;
-  const getClient = () =>
-    (client ??= new Anthropic({
+  const createClient = (Sdk: typeof Anthropic) =>
+    (client ??= new Sdk({
       apiKey: model.apiKey || PLACEHOLDER_KEY,
       baseURL: model.baseURL,
       defaultHeaders: model.headers,
@@ -60,10 +66,9 @@ export function createProvider(model: ModelConfig, options: ProviderOptions = {}
       const watch = new IdleWatchdog(req.signal, timeoutMs);
       const options = { signal: watch.signal };
       try {
-        if (!req.onTextDelta) return fromMessage(await getClient().messages.create({ ...body, stream: false }, options), tools);
-        const { data: stream, response } = await getClient()
-          .messages.create({ ...body, stream: true }, options)
-          .withResponse();
+        const api = client ?? createClient(sdk ?? (await loadSdk()));
+        if (!req.onTextDelta) return fromMessage(await api.messages.create({ ...body, stream: false }, options), tools);
+        const { data: stream, response } = await api.messages.create({ ...body, stream: true }, options).withResponse();
         const acc = new EventAccumulator(tools);
         for await (const event of stream) {
           watch.kick();
@@ -73,7 +78,7 @@ export function createProvider(model: ModelConfig, options: ProviderOptions = {}
         return acc.result(response.headers.get('content-type'));
       } catch (err) {
         if (req.signal.aborted) throw err;
-        throw watch.timeoutError() ?? toProviderError(err, Anthropic, timeoutMs) ?? err;
+        throw watch.timeoutError() ?? (sdk && toProviderError(err, sdk, timeoutMs)) ?? err;
       } finally {
         watch.dispose();
       }

@@ -1,5 +1,5 @@
 // The openai adapter: Chat Completions through the openai SDK, for OpenAI and any OpenAI-compatible endpoint.
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import type { ChatCompletionCreateParamsBase } from 'openai/resources/chat/completions';
 import type { ModelConfig } from '../config/types.js';
 import { toProviderError } from './error-mapping.js';
@@ -8,6 +8,12 @@ import { ChunkAccumulator, fromCompletion, toOpenAIMessages, toOpenAITools, toRe
 import { ToolNames } from './tool-name-mapping.js';
 import type { GenerateRequest, GenerateResult, Provider, ProviderOptions } from './types.js';
 
+// The SDK loads with the model's first request, not with the adapter: a chain that skips this model (no key set)
+// never pays for it (tens of milliseconds of the first call).
+let sdk: typeof OpenAI | undefined;
+async function loadSdk(): Promise<typeof OpenAI> {
+  return (sdk ??= (await import('./openai-sdk.js')).default);
+}
 export const DEFAULT_TIMEOUT_MS = 60_000;
 /** Local endpoints (Ollama, LM Studio, vLLM) want no key, but the SDK insists on one. */
 const PLACEHOLDER_KEY = 'no-key';
@@ -29,8 +35,8 @@ export function requestBody(model: ModelConfig, req: GenerateRequest, names: Too
 export function createProvider(model: ModelConfig, options: ProviderOptions = {}): Provider {
   const timeoutMs = model.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   let client: OpenAI | undefined;
-  const getClient = () =>
-    (client ??= new OpenAI({
+  const createClient = (Sdk: typeof OpenAI) =>
+    (client ??= new Sdk({
       apiKey: model.apiKey || PLACEHOLDER_KEY,
       baseURL: model.baseURL,
       organization: model.organization,
@@ -50,9 +56,10 @@ export function createProvider(model: ModelConfig, options: ProviderOptions = {}
       const watch = new IdleWatchdog(req.signal, timeoutMs);
       const options = { signal: watch.signal };
       try {
-        if (!req.onTextDelta) return fromCompletion(await getClient().chat.completions.create({ ...body, stream: false }, options), names);
-        const { data: stream, response } = await getClient()
-          .chat.completions.create({ ...body, stream: true, stream_options: { include_usage: true } }, options)
+        const api = client ?? createClient(sdk ?? (await loadSdk()));
+        if (!req.onTextDelta) return fromCompletion(await api.chat.completions.create({ ...body, stream: false }, options), names);
+        const { data: stream, response } = await api.chat.completions
+          .create({ ...body, stream: true, stream_options: { include_usage: true } }, options)
           .withResponse();
         const acc = new ChunkAccumulator(names);
         for await (const chunk of stream) {
@@ -63,7 +70,7 @@ export function createProvider(model: ModelConfig, options: ProviderOptions = {}
         return acc.result(response.headers.get('content-type'));
       } catch (err) {
         if (req.signal.aborted) throw err;
-        throw watch.timeoutError() ?? toProviderError(err, OpenAI, timeoutMs) ?? err;
+        throw watch.timeoutError() ?? (sdk && toProviderError(err, sdk, timeoutMs)) ?? err;
       } finally {
         watch.dispose();
       }

@@ -95,3 +95,15 @@ test('a config on the test provider loads neither SDK; one on openai loads that 
     await fake.stop();
   }
 });
+
+test('a chain that skips keyless openai and anthropic models loads neither SDK (the example agents.yaml with no key)', async () => {
+  const yaml = `models:
+  fast: { provider: anthropic, model: claude-haiku-4-5 }
+  mini: { provider: openai, model: gpt-4.1-mini }
+tools:
+  hello: { prompt: say hi, model: [fast, mini, test] }
+`;
+  const served = await serveAndCall(yaml, 'hello');
+  assert.deepEqual(served.text, [{ type: 'text', text: 'test model received: say hi' }]);
+  assert.deepEqual(sdksIn(served.urls), []);
+});

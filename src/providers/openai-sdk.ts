@@ -1,0 +1,4 @@
+// The openai SDK in a module of its own, which the adapter imports with its first request (openai.ts): bundled, a
+// dynamic import of this module is a lazy require of dist/vendor/openai.cjs (a dynamic import of the package itself
+// would stay a real import(), which the code-cached CLI cannot run).
+export { default } from 'openai';
