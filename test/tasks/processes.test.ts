@@ -111,9 +111,8 @@ test('http, 2025 era: a task belongs to its session (another session neither lis
   }
 });
 
-for (const protocol of ['2025', '2026-07-28'] as const) {
-  test(`agent-mcp call and agent-mcp test run task: required tools in the ${protocol} era, sampling answered with --sampling-model`, async () => {
-    const file = writeConfig(`tools:
+test('agent-mcp call and agent-mcp test run task: required tools in both eras, sampling answered with --sampling-model', async () => {
+  const yaml = `tools:
   summary:
     prompt: summarise {{topic}}
     input: { topic: { type: string } }
@@ -128,22 +127,32 @@ for (const protocol of ['2025', '2026-07-28'] as const) {
     task: required
     examples:
       - { input: { topic: wool }, expect: { contains: "a poem about wool" } }
-`);
-    const era = ['--protocol', protocol];
-    const call = await runInProcess(['call', '-c', file, 'summary', 'topic=socks', ...era]);
-    assert.deepEqual([call.code, call.stdout], [0, 'test model received: summarise socks\n'], call.stderr);
-    // The run asks the client for a completion: a 2025 client answers the request, a 2026-07-28 one tasks/get's.
-    const sampled = await runInProcess(['call', '-c', file, 'poet', 'topic=wool', '--sampling-model', 'test', ...era]);
-    assert.deepEqual([sampled.code, sampled.stdout], [0, 'test model received: a poem about wool\n'], sampled.stderr);
+`;
+  // One server for the calls of both eras (call --url); `test` starts its own, as it always does.
+  const server = await startHttp([], { yaml });
+  try {
+    for (const protocol of ['2025', '2026-07-28']) {
+      const era = ['--url', server.url, '--protocol', protocol];
+      const call = await runInProcess(['call', ...era, 'summary', 'topic=socks']);
+      assert.deepEqual([call.code, call.stdout], [0, 'test model received: summarise socks\n'], `${protocol}: ${call.stderr}`);
+      // The run asks the client for a completion: a 2025 client answers the request, a 2026-07-28 one tasks/get's.
+      const sampled = await runInProcess(['call', ...era, 'poet', 'topic=wool', '--sampling-model', 'test']);
+      assert.deepEqual([sampled.code, sampled.stdout], [0, 'test model received: a poem about wool\n'], `${protocol}: ${sampled.stderr}`);
+    }
     // Without a model to sample with, the task ends in the tool's error: exit 1 with the server's reason.
-    const unanswered = await runInProcess(['call', '-c', file, 'poet', 'topic=wool', ...era]);
+    const unanswered = await runInProcess(['call', '--url', server.url, '--protocol', '2026-07-28', 'poet', 'topic=wool']);
     assert.equal(unanswered.code, 1);
     assert.match(unanswered.stdout + unanswered.stderr, /this MCP client does not support sampling/);
-    const run = await runInProcess(['test', file, '--sampling-model', 'test', ...era]);
+  } finally {
+    await server.stop();
+  }
+  const file = writeConfig(yaml);
+  for (const protocol of ['2025', '2026-07-28']) {
+    const run = await runInProcess(['test', file, '--sampling-model', 'test', '--protocol', protocol]);
     assert.equal(run.code, 0, run.stdout + run.stderr);
     assert.match(run.stdout, /2 passed, 0 failed/);
-  });
-}
+  }
+});
 
 test('2026-07-28 era: a task that shows no change within call --timeout is cancelled, provider request included', async () => {
   // Over HTTP, where the server outlives the call: only tasks/cancel can end the run.
