@@ -14,10 +14,11 @@ import { lazyBuiltin } from '../util/builtins.js';
 import { MemoryTaskStore } from '../tasks/memory-store.js';
 import type { TaskJob, TaskQueue } from '../tasks/queue.js';
 import type { TaskStore } from '../tasks/store.js';
-import { isTerminal, type JsonValue, type TaskInputRequest, type TaskRecord } from '../tasks/types.js';
+import { isTerminal, type JsonValue, type TaskInputRequest, type TaskOutcome, type TaskRecord } from '../tasks/types.js';
 import { toCallToolResult } from './build.js';
 
 const crypto = lazyBuiltin<typeof import('node:crypto')>('node:crypto');
+const timers = lazyBuiltin<typeof import('node:timers/promises')>('node:timers/promises');
 
 /** A random id (node:crypto is loaded on first use, not at start-up). */
 export function randomId(): string {
@@ -30,6 +31,8 @@ const INVALID_PARAMS = -32602;
 
 /** The longest one wait on the store lasts before the waiter looks again (bounded waits, spurious wake-ups allowed). */
 const WAIT_SLICE_MS = 30_000;
+/** How long a finished run keeps trying to store its outcome in a store it cannot reach. */
+const OUTCOME_RETRY_MS = 60_000;
 
 export interface StartTask {
   tool: string;
@@ -120,7 +123,10 @@ export class TaskRuntime {
     await this.store.close();
   }
 
-  /** The queue's handler: one task's run, start to outcome. Never throws: what goes wrong is the task's outcome. */
+  /**
+   * The queue's handler: one task's run, start to outcome. What goes wrong in the run is the task's outcome; it throws
+   * only when that outcome could not be stored (the queue then fails the job, which the Redis queue records).
+   */
   private async run(job: TaskJob, stop: AbortSignal): Promise<void> {
     const { store } = this;
     const abort = new AbortController();
@@ -140,49 +146,82 @@ export class TaskRuntime {
       // The record is read when the client polls: no heartbeat is needed to keep a connection alive.
       { heartbeatMs: 2 ** 31 - 1 },
     );
+    let outcome: TaskOutcome;
     try {
-      const outcome = await this.runner.call(job.tool, job.args ?? {}, {
-        signal: abort.signal,
-        log: this.log.child({ task: job.taskId }),
-        client: taskClientSession(store, job),
-        progress,
-        depth: 0,
-      });
-      progress.close();
-      const result = toCallToolResult(outcome) as unknown as { [key: string]: JsonValue };
+      const result = toCallToolResult(
+        await this.runner.call(job.tool, job.args ?? {}, {
+          signal: abort.signal,
+          log: this.log.child({ task: job.taskId }),
+          client: taskClientSession(store, job),
+          progress,
+          depth: 0,
+        }),
+      ) as unknown as { [key: string]: JsonValue };
       const bytes = Buffer.byteLength(JSON.stringify(result));
       const max = this.settings.maxResultBytes;
-      if (bytes > max) {
-        await store.finish(job.taskId, {
-          status: 'failed',
-          error: {
-            code: INTERNAL_ERROR,
-            message: `the result is ${bytes} bytes, over the ${max} bytes kept for a task (server.tasks.maxResultBytes)`,
-          },
-        });
-      } else {
-        await store.finish(job.taskId, { status: 'completed', result });
-      }
+      outcome =
+        bytes > max
+          ? {
+              status: 'failed',
+              error: {
+                code: INTERNAL_ERROR,
+                message: `the result is ${bytes} bytes, over the ${max} bytes kept for a task (server.tasks.maxResultBytes)`,
+              },
+            }
+          : { status: 'completed', result };
     } catch (err) {
-      progress.close();
       const reason = abort.signal.aborted ? abort.signal.reason : err;
-      await store
-        .finish(job.taskId, {
-          status: 'failed',
-          error: { code: err instanceof ProtocolError ? err.code : INTERNAL_ERROR, message: errorMessage(reason) },
-        })
-        .catch((e) => this.log.error(`task ${job.taskId}: the outcome was not stored: ${errorMessage(e)}`));
+      outcome = {
+        status: 'failed',
+        error: { code: err instanceof ProtocolError ? err.code : INTERNAL_ERROR, message: errorMessage(reason) },
+      };
     } finally {
+      progress.close();
       stop.removeEventListener('abort', onStop);
       abort.abort();
       await watching;
     }
+    await this.storeOutcome(job.taskId, outcome, stop);
   }
 
+  /**
+   * Store a run's outcome: what its client waits for, and the run is not made again. A store that cannot be reached
+   * (Redis restarting, a network blip) is tried again with backoff for up to OUTCOME_RETRY_MS, or until shutdown;
+   * then the error is thrown.
+   */
+  private async storeOutcome(taskId: string, outcome: TaskOutcome, stop: AbortSignal): Promise<void> {
+    const end = Date.now() + OUTCOME_RETRY_MS;
+    for (let delay = 100, tries = 1; ; delay = Math.min(delay * 2, 2_000), tries++) {
+      try {
+        await this.store.finish(taskId, outcome);
+        if (tries > 1) this.log.info(`task ${taskId}: outcome stored (try ${tries})`);
+        return;
+      } catch (err) {
+        if (tries === 1) this.log.warn(`task ${taskId}: the outcome could not be stored (${errorMessage(err)}); trying again`);
+        if (stop.aborted || Date.now() + delay > end) {
+          this.log.error(`task ${taskId}: the outcome was not stored: ${errorMessage(err)}`);
+          throw err;
+        }
+        await timers()
+          .setTimeout(delay, undefined, { signal: stop })
+          .catch(() => {});
+      }
+    }
+  }
+
+  /** Never throws: a store that cannot be reached for a while delays a cancel, it does not end the run. */
   private async watchCancel(taskId: string, abort: AbortController): Promise<void> {
     let version = 0;
     while (!abort.signal.aborted) {
-      const task = await this.store.waitForChange(taskId, version, { timeoutMs: WAIT_SLICE_MS, signal: abort.signal });
+      let task: TaskRecord | undefined;
+      try {
+        task = await this.store.waitForChange(taskId, version, { timeoutMs: WAIT_SLICE_MS, signal: abort.signal });
+      } catch {
+        await timers()
+          .setTimeout(1_000, undefined, { signal: abort.signal })
+          .catch(() => {});
+        continue;
+      }
       if (!task) return;
       if (task.cancelRequested) {
         abort.abort(new Error('cancelled by the client'));

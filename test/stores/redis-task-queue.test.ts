@@ -12,6 +12,10 @@ import { RedisTaskStore } from '../../src/stores/redis-task-store.ts';
 import type { TaskJob } from '../../src/tasks/queue.ts';
 import type { TaskRecord } from '../../src/tasks/types.ts';
 import { redisSkip, startRedis, type RedisServer } from '../helpers/redis.ts';
+import { Runtime } from '../../src/agent/runtime.ts';
+import { loadConfigFile } from '../../src/config/load.ts';
+import { TaskRuntime } from '../../src/server/task-runtime.ts';
+import { writeConfig } from '../helpers/cli.ts';
 
 let n = 0;
 const namespace = () => `q-${process.pid}-${++n}`;
@@ -171,6 +175,49 @@ describe('RedisTaskQueue', { skip: redisSkip }, () => {
     } finally {
       await queue.close();
       await store.close();
+      await conn.close();
+      await own.stop();
+    }
+  });
+
+  test('a run that ends while Redis does not answer keeps its outcome and stores it once Redis answers again', async () => {
+    // Its own Redis, frozen (SIGSTOP) while the run goes on: no answers, nothing lost, as in a network blip.
+    const own = await startRedis();
+    const conn = await openRedis(own.url, quiet(), { commandTimeoutMs: 200, maxReconnectDelayMs: 100 });
+    await until('the connection', () => conn.problem() === undefined);
+    const ns = namespace();
+    const store = new RedisTaskStore(conn, { namespace: ns });
+    const queue = await RedisTaskQueue.open(conn, store, quiet(), { namespace: ns });
+    const file = writeConfig(`models:
+  slow: { provider: test, delay: 600ms }
+tools:
+  poet: { prompt: "a poem about {{theme}}", input: { theme: { type: string } }, model: slow, task: required }
+`);
+    const lines: string[] = [];
+    const log = new Logger({ level: 'debug', format: 'text', write: (line) => lines.push(line) });
+    const runner = new Runtime(loadConfigFile(file), { log });
+    const tasks = new TaskRuntime(runner, log, store, queue);
+    let frozen = false;
+    try {
+      const task = await tasks.start({ tool: 'poet', args: { theme: 'socks' }, era: 'modern' });
+      await until('the run to start', () => lines.some((l) => l.includes('call started')));
+      process.kill(own.pid(), 'SIGSTOP');
+      frozen = true;
+      // The run ends (600 ms) and cannot store its outcome; it keeps it and tries again.
+      await until('a failed try', () => lines.some((l) => l.includes('the outcome could not be stored')), 5_000);
+      process.kill(own.pid(), 'SIGCONT');
+      frozen = false;
+      const done = await settled(store, task.taskId);
+      assert.equal(done.status, 'completed', JSON.stringify(done));
+      assert.deepEqual(done.result?.content, [{ type: 'text', text: 'test model received: a poem about socks' }]);
+      assert.ok(
+        lines.some((l) => /outcome stored \(try \d+\)/.test(l)),
+        lines.join(''),
+      );
+    } finally {
+      if (frozen) process.kill(own.pid(), 'SIGCONT');
+      await tasks.close();
+      await runner.close();
       await conn.close();
       await own.stop();
     }
