@@ -75,6 +75,7 @@ const SHARED_PROCESS = [
   'test/tasks/config.test.ts',
   'test/tasks/in-process-queue.test.ts',
   'test/tasks/memory-store.test.ts',
+  'test/tasks/runtime-close.test.ts',
   'test/testing/report.test.ts',
   'test/toolsets/config.test.ts',
   'test/util/template.test.ts',

@@ -38,6 +38,8 @@ export class Runtime {
   private closed = false;
   /** Every toolset built so far: one a reload replaced may still serve a call in flight, so close() ends them all. */
   private readonly built = new Set<Toolset>();
+  /** What runs on this Runtime and must end before its toolsets do (the task runtime of in-process servers). */
+  private readonly closers: Array<() => Promise<void>> = [];
 
   constructor(config: Config, options: RuntimeOptions) {
     this.log = options.log;
@@ -73,10 +75,17 @@ export class Runtime {
     return deliverable(await this.store.current.agents.run(name, args, ctx, resume));
   }
 
-  /** Release what the toolsets hold; idempotent. */
+  /** Close `closer` with this Runtime, before its toolsets (at once when already closed). */
+  onClose(closer: () => Promise<void>): void {
+    if (this.closed) void closer();
+    else this.closers.push(closer);
+  }
+
+  /** End what runs on it, then release what the toolsets hold; idempotent. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await Promise.allSettled(this.closers.splice(0).map((close) => close()));
     await Promise.allSettled([...this.built].map((t) => t.close?.()));
     this.built.clear();
   }

@@ -56,9 +56,7 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
     const { watchConfig } = await import('../server/watch.js');
     watcher = watchConfig({ file: options.file, load, apply: (next) => runner.setConfig(next), log });
   }
-  // MCP tasks of this process: in memory, run here (closed with us: runs still going end as failed).
-  const { TaskRuntime } = await import('../server/task-runtime.js');
-  const tasks = TaskRuntime.inMemory(runner, log);
+  // MCP tasks run in this process's memory (made on first need, closed with the runner), or on Redis with --redis.
   try {
     if (options.http) {
       const { serveHttp, resolveHttpOptions } = await import('../server/http.js');
@@ -69,7 +67,7 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
             : `agent-mcp listening on ${url}\n`,
         );
       await serveHttp(
-        { runner, log, states, tasks, downstream: () => mcp.servers?.statuses() },
+        { runner, log, states, downstream: () => mcp.servers?.statuses() },
         resolveHttpOptions(config.server.http, options.http),
         log,
         announce,
@@ -78,11 +76,10 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
       const { serveStdio } = await import('../server/stdio.js');
       // Started by hand in a terminal, a stdio server would otherwise sit silent: say what it is waiting for.
       if (process.stdin.isTTY) log.notice(waitingLine(config, options.file));
-      await serveStdio({ runner, log, states, tasks }, log);
+      await serveStdio({ runner, log, states }, log);
     }
   } finally {
     watcher?.close();
-    await tasks.close();
     // Every downstream server we started ends with us (stdin closed, then SIGTERM, then SIGKILL).
     await runner.close();
     await mcp.close();

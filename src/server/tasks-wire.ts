@@ -40,13 +40,18 @@ export function taskCapabilities(config: Config, era: Era): Record<string, unkno
 
 const perRuntime = new WeakMap<Runtime, TaskRuntime>();
 
-/** The process's task runtime: the one given, else one in memory per Runtime (in-process servers, tests). */
+/**
+ * The process's task runtime: the one given (Redis, shared by replicas), else one in memory per Runtime, made when a
+ * server first needs it and closed with the Runtime (runs still going end as failed).
+ */
 export function taskRuntimeFor(runner: Runtime, log: Logger, given?: TaskRuntime): TaskRuntime {
   if (given) return given;
   let tasks = perRuntime.get(runner);
   if (!tasks) {
-    tasks = TaskRuntime.inMemory(runner, log);
-    perRuntime.set(runner, tasks);
+    const made = TaskRuntime.inMemory(runner, log);
+    perRuntime.set(runner, made);
+    runner.onClose(() => made.close());
+    tasks = made;
   }
   return tasks;
 }
