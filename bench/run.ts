@@ -1,6 +1,6 @@
 // `npm run bench [-- NAME...]`: run the benchmarks (all, or those named), each printing its figures and ratio.
 // Each bench/NAME.ts exports `run(): Promise<void>`. Benchmarks are never part of `npm test`.
-const ALL = ['cold-start', 'per-call', 'http', 'first-run', 'replicas', 'mcp-servers', 'sampling', 'tasks'];
+const ALL = ['cold-start', 'per-call', 'http', 'session-heap', 'first-run', 'replicas', 'mcp-servers', 'sampling', 'tasks'];
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 for (const name of wanted.length ? wanted : ALL) {
