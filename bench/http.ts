@@ -16,7 +16,8 @@ const CALLS = Number(process.env.BENCH_CALLS_PER_CLIENT ?? 40);
 const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 1000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 
-const CONFIG = `
+/** The served file: one tool on the offline test model (session-heap.ts serves it too). */
+export const CONFIG = `
 models:
   offline: { provider: test }
 tools:
@@ -28,15 +29,16 @@ tools:
       theme: { type: string, description: What the poem is about }
 `;
 
-interface Spawned {
+export interface Spawned {
   url: string;
   child: ChildProcess;
 }
 
-function start(args: string[]): Promise<Spawned> {
+/** Start a server (node `flags`, then `args`, keys and tokens left out of its environment) and wait until it listens. */
+export function start(args: string[], flags: string[] = []): Promise<Spawned> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !/API_KEY|TOKEN/.test(k)) env[k] = v;
-  const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [...flags, ...args], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
   return new Promise((resolvePromise, reject) => {
     child.stderr!.on('data', (d: Buffer) => {

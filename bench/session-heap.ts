@@ -3,49 +3,18 @@
 // closed first (one-time costs), a snapshot, SESSIONS more sessions opened (an SDK v2 client each, with its GET
 // stream), another snapshot. The difference of the two, per session and by kind of object, is what a session
 // retains. The http benchmark's RSS figure also counts garbage not yet collected; this one does not.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { writeConfig } from '../test/helpers/cli.ts';
+import { CONFIG, start } from './http.ts';
 import { figure } from './stats.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 300);
-const CONFIG = `
-models:
-  offline: { provider: test }
-tools:
-  poet:
-    description: Poem generator
-    prompt: write a poem about {{theme}}
-    model: offline
-    input:
-      theme: { type: string, description: What the poem is about }
-`;
-
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Start a server that writes a heap snapshot into `dir` on SIGUSR2; resolves with its URL once it listens. */
-function start(args: string[], dir: string): Promise<{ url: string; child: ChildProcess }> {
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !/API_KEY|TOKEN/.test(k)) env[k] = v;
-  const child = spawn(process.execPath, ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${dir}`, ...args], {
-    cwd: ROOT,
-    env,
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let err = '';
-  return new Promise((resolvePromise, reject) => {
-    child.stderr!.on('data', (d: Buffer) => {
-      err += d;
-      const m = /listening on (\S+)/.exec(err);
-      if (m) resolvePromise({ url: m[1]!, child });
-    });
-    child.once('exit', (code) => reject(new Error(`server exited ${code}: ${err}`)));
-  });
-}
 
 /** Ask for a snapshot and wait until its file is written whole. */
 async function snapshot(child: ChildProcess, dir: string): Promise<string> {
@@ -83,7 +52,7 @@ function byKind(file: string): Map<string, { count: number; bytes: number }> {
 
 async function retainedPerSession(args: string[]): Promise<{ bytes: number; top: [string, number][] }> {
   const dir = mkdtempSync(join(tmpdir(), 'agent-mcp-heap-'));
-  const server = await start(args, dir);
+  const server = await start(args, ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${dir}`]);
   const connect = async () => {
     const client = new Client({ name: 'bench', version: '1' }, { versionNegotiation: { mode: 'legacy' } });
     await client.connect(new StreamableHTTPClientTransport(new URL(server.url)));

@@ -2,6 +2,7 @@
 // provider SDKs, the Redis client and the Redis job queue as bundles of their own (required only when a config or
 // flag uses them), then the code cache itself.
 import { build } from 'esbuild';
+import { zodEnglishOnly } from './esbuild-plugins.mjs';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
@@ -117,23 +118,7 @@ await build({
         }));
       },
     },
-    {
-      // zod bundles the messages of 45 languages (263 KB) behind its `locales` export; agent-mcp speaks English
-      // (zod's default), so the bundle keeps that one.
-      name: 'zod-english-only',
-      setup(b) {
-        b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
-          /[\\/]zod[\\/]v4[\\/](classic|core)$/.test(args.resolveDir)
-            ? { path: 'locales', namespace: 'zod-english', pluginData: args.resolveDir }
-            : undefined,
-        );
-        b.onLoad({ filter: /.*/, namespace: 'zod-english' }, (args) => ({
-          contents: "export { default as en } from '../locales/en.js';",
-          resolveDir: args.pluginData,
-          loader: 'js',
-        }));
-      },
-    },
+    zodEnglishOnly,
     {
       // jsonc-parser's "main" is a UMD build whose inner require() calls esbuild cannot follow: bundle its ES modules.
       name: 'jsonc-parser-esm',

@@ -4,6 +4,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
+import { zodEnglishOnly } from '../../scripts/esbuild-plugins.mjs';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const OUT = join(ROOT, '.tmp/bench-bare-bundled');
@@ -35,23 +36,7 @@ export async function bundledBareServer(): Promise<string[]> {
     minify: true,
     charset: 'ascii',
     logLevel: 'error',
-    plugins: [
-      {
-        name: 'zod-english-only', // as scripts/build.mjs does for agent-mcp
-        setup(b) {
-          b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
-            /[\\/]zod[\\/]v4[\\/](classic|core)$/.test(args.resolveDir)
-              ? { path: 'locales', namespace: 'zod-english', pluginData: args.resolveDir }
-              : undefined,
-          );
-          b.onLoad({ filter: /.*/, namespace: 'zod-english' }, (args) => ({
-            contents: "export { default as en } from '../locales/en.js';",
-            resolveDir: args.pluginData,
-            loader: 'js',
-          }));
-        },
-      },
-    ],
+    plugins: [zodEnglishOnly], // as scripts/build.mjs does for agent-mcp
   });
   writeFileSync(join(OUT, 'launch.cjs'), LAUNCHER);
   return [join(OUT, 'launch.cjs')];
