@@ -68,8 +68,7 @@ export async function answerCreateMessage(
  */
 export function answerSampling(client: Client, model: ModelConfig, log: Logger): SamplingAnswerer {
   const registry = new ProviderRegistry();
-  client.setRequestHandler('sampling/createMessage', (request, ctx) =>
-    answerCreateMessage(request.params, ctx.mcpReq.signal, model, registry, log),
-  );
-  return (params, signal) => answerCreateMessage(params as Params, signal, model, registry, log);
+  const answer = (params: Params, signal: AbortSignal) => answerCreateMessage(params, signal, model, registry, log);
+  client.setRequestHandler('sampling/createMessage', (request, ctx) => answer(request.params, ctx.mcpReq.signal));
+  return (params, signal) => answer(params as Params, signal);
 }

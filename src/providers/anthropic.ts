@@ -21,6 +21,7 @@ let sdk: typeof Anthropic | undefined;
 async function loadSdk(): Promise<typeof Anthropic> {
   return (sdk ??= (await import('./anthropic-sdk.js')).default);
 }
+
 export const DEFAULT_TIMEOUT_MS = 60_000;
 export const DEFAULT_MAX_TOKENS = 4096;
 /** A proxy at baseURL may hold the key itself, but the SDK insists on one. */

@@ -14,6 +14,7 @@ let sdk: typeof OpenAI | undefined;
 async function loadSdk(): Promise<typeof OpenAI> {
   return (sdk ??= (await import('./openai-sdk.js')).default);
 }
+
 export const DEFAULT_TIMEOUT_MS = 60_000;
 /** Local endpoints (Ollama, LM Studio, vLLM) want no key, but the SDK insists on one. */
 const PLACEHOLDER_KEY = 'no-key';
