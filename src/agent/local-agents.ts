@@ -37,7 +37,9 @@ export class LocalAgents implements Toolset {
   }
 
   async call(name: string, args: unknown, ctx: RunContext): Promise<ToolsetResult> {
-    const outcome = await this.run(name, args, ctx);
+    // A resume point is for this agent alone, not for the agents it calls in turn.
+    const { resume, ...own } = ctx;
+    const outcome = await this.run(name, args, own, resume);
     return {
       content: [{ type: 'text', text: outcome.text }],
       ...(outcome.structured && { structured: outcome.structured }),

@@ -36,6 +36,12 @@ export interface RunSnapshot {
   outputRetries: number;
   /** When the call's time is up (epoch ms): the client's time to answer counts, as a 2025-era request's does. */
   deadline: number;
+  /**
+   * Set when the run stopped in its tool calls rather than at a model call: an agent it called (at `calls[next]`)
+   * stopped to ask the client, and `inner` is where that agent stands. Resumed, the run first resumes that agent,
+   * then makes the turn's remaining calls, then goes on to its next model call.
+   */
+  pending?: { calls: ToolCall[]; next: number; inner: RunSnapshot };
 }
 
 /** The run stopped to ask the client something (a 2026-07-28 round trip); resume it with the snapshot. */
@@ -57,6 +63,8 @@ export interface RunContext extends CallContext {
   agent?: string;
   /** Epoch ms at which the run's time is up. */
   deadline?: number;
+  /** For the agent called with this context only: where it stopped on an earlier leg (see RunSnapshot.pending). */
+  resume?: RunSnapshot;
   /**
    * The run's own model chain: a toolset answers a downstream server's sampling request with it (so it reaches our
    * client when the agent runs on sampling); the tokens count towards the run's usage.
@@ -99,8 +107,8 @@ export async function runAgent(
   resume?: RunSnapshot,
 ): Promise<AgentOutcome> {
   const usage = resume ? { ...resume.usage } : { inputTokens: 0, outputTokens: 0 };
-  // A resumed run repeats the model call it stopped at: that step counts once.
-  let steps = resume ? resume.steps - 1 : 0;
+  // A run resumed at a model call repeats it: that step counts once. One resumed in its tool calls made that call.
+  let steps = resume ? (resume.pending ? resume.steps : resume.steps - 1) : 0;
   const deadline = resume?.deadline ?? Date.now() + tool.timeoutMs;
   const limit = callSignal(
     ctx.signal,
@@ -146,6 +154,24 @@ export async function runAgent(
     usage,
   });
 
+  /** The turn's tool calls from `from` on (the first of them resumed from `inner`), their replies added in order. */
+  const callTools = async (calls: ToolCall[], from: number, inner?: RunSnapshot) => {
+    for (let i = from; i < calls.length; i++) {
+      const call = calls[i]!;
+      ctx.progress.step(`${who}step ${steps}/${tool.maxSteps}: calling ${call.name}`);
+      try {
+        messages.push(await callTool(tools, call, runCtx, usage, i === from ? inner : undefined));
+      } catch (err) {
+        // An agent it called stopped to ask the client (a 2026-07-28 round trip): this run stops there with it.
+        if (err instanceof RunSuspended) {
+          const pending = { calls, next: i, inner: err.snapshot };
+          throw new RunSuspended({ messages, steps, usage, chain: chain.position, outputRetries, deadline, pending }, err.input);
+        }
+        throw err;
+      }
+    }
+  };
+
   try {
     if (tool.tools.length) {
       let resolved: Awaited<ReturnType<typeof resolveTools>>;
@@ -159,6 +185,11 @@ export async function runAgent(
       if (resolved.missing.length) return finish(`tools: no toolset offers ${resolved.missing.map((n) => `"${n}"`).join(', ')}`, true);
       tools = resolved.tools;
       toolSpecs = [...tools.values()].map(({ tool: t }) => ({ name: t.name, description: t.description, inputSchema: t.inputSchema }));
+    }
+    // Stopped in its tool calls: the agent that asked the client resumes first, then the turn's other calls.
+    if (resume?.pending) {
+      const { calls, next, inner } = resume.pending;
+      await callTools(calls, next, inner);
     }
     while (true) {
       if (steps >= tool.maxSteps)
@@ -202,10 +233,7 @@ export async function runAgent(
       messages.push({ role: 'assistant', content: result.content, toolCalls: result.toolCalls.length ? result.toolCalls : undefined });
 
       if (result.toolCalls.length) {
-        for (const call of result.toolCalls) {
-          ctx.progress.step(`${who}step ${steps}/${tool.maxSteps}: calling ${call.name}`);
-          messages.push(await callTool(tools, call, runCtx, usage));
-        }
+        await callTools(result.toolCalls, 0);
         continue;
       }
 
@@ -231,6 +259,7 @@ export async function runAgent(
     }
   } catch (err) {
     if (ctx.signal.aborted) throw ctx.signal.reason ?? err; // the client cancelled: it wants no result
+    if (err instanceof RunSuspended) throw err; // stopped in its tool calls (callTools made the snapshot)
     if (err instanceof ClientInputRequired) {
       // Stopped before the model call of this step: the snapshot resumes exactly there.
       throw new RunSuspended({ messages, steps, usage, chain: chain.position, outputRetries, deadline }, err);
@@ -287,6 +316,7 @@ async function callTool(
   call: ToolCall,
   ctx: RunContext,
   usage: Required<Usage>,
+  resume?: RunSnapshot,
 ): Promise<Message> {
   const reply = (content: Part[], isError: boolean): Message => ({
     role: 'tool',
@@ -304,7 +334,7 @@ async function callTool(
   } catch (err) {
     return reply(text(`the arguments are not valid JSON: ${errorMessage(err)}`), true);
   }
-  const result = await target.toolset.call(target.tool.name, args, { ...ctx, depth: ctx.depth + 1 });
+  const result = await target.toolset.call(target.tool.name, args, { ...ctx, depth: ctx.depth + 1, ...(resume && { resume }) });
   if (result.usage) addUsage(usage, result.usage);
   return reply(result.content, result.isError);
 }

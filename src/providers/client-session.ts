@@ -19,11 +19,6 @@ export interface ClientRequestOptions {
 
 export interface ClientSession {
   readonly era: ProtocolEraName;
-  /**
-   * A request for the client stops the run (a 2026-07-28 round trip outside a task): only the run the client called
-   * can stop and resume, not one called by another agent. Inside a task the run waits instead.
-   */
-  readonly suspends?: boolean;
   /** The client's capabilities for this request (per request in the modern era); undefined when unknown. */
   readonly capabilities: ClientCapabilities | undefined;
   /** sampling/createMessage: the client's own model. */

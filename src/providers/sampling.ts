@@ -41,10 +41,6 @@ const KEY_HINT =
 export function samplingUnavailable(model: ModelConfig, ctx: CallContext, needs: { tools: boolean }): string | undefined {
   if (!ctx.client) return `no MCP client is connected to sample from; ${KEY_HINT}`;
   const sampling = ctx.client.capabilities?.sampling;
-  if (sampling && ctx.client.suspends && ctx.depth) {
-    // Only the run the client called can stop and resume across input_required round trips.
-    return `in the 2026-07-28 era only the agent the client called can sample from it, not one called by another agent; ${KEY_HINT}`;
-  }
   if (!sampling) return `this MCP client does not support sampling (the client's own model); ${KEY_HINT}`;
   if (needs.tools && !sampling.tools && !model.toolsOptional) {
     return (

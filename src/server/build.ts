@@ -111,7 +111,9 @@ function processStates(): StateSealer {
 
 /** The answer to a suspended run's question, as input_required: the sampling request and the sealed run. */
 function askClient(states: StateSealer, tool: string, suspended: RunSuspended): InputRequiredResult {
-  const key = `sample-${suspended.snapshot.steps}`;
+  // Where the question comes from: the step of the run, and of each agent it called down to the one asking.
+  let key = 'sample';
+  for (let run: RunSnapshot | undefined = suspended.snapshot; run; run = run.pending?.inner) key += `-${run.steps}`;
   // The state lives as long as the client may take to answer, and never past the call's own deadline.
   const ttl = Math.max(1, Math.min(suspended.input.timeoutMs, suspended.snapshot.deadline - Date.now()));
   const state: RoundTrip = { tool, key, run: suspended.snapshot };

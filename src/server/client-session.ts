@@ -21,6 +21,7 @@ export function legacyClientSession(capabilities: ClientCapabilities | undefined
 /**
  * A modern request's session: capabilities from its envelope; a sampling request stops the run with
  * ClientInputRequired, unless this leg carries the client's answer to it (the first request of a resumed run).
+ * The run that asked may be one an agent called: it stops with every agent above it, and all resume on the next leg.
  */
 export function modernClientSession(
   capabilities: ClientCapabilities | undefined,
@@ -29,7 +30,6 @@ export function modernClientSession(
   let pending = answer;
   return {
     era: 'modern',
-    suspends: true,
     capabilities,
     createMessage: async (params, options) => {
       const given = pending;

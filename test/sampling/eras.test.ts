@@ -188,3 +188,58 @@ test('2026-07-28: a requestState past its time is refused (the clock is the serv
     await runtime.close();
   }
 });
+
+// An agent that calls two sampling agents in one turn: in the 2025 era each asks the client directly; in the
+// 2026-07-28 era each question stops the nested run and the one that called it, and the client's SDK answers and
+// retries until both have answered (the turn's second call resumes after the first one's answer).
+const NESTED = writeConfig(`
+models:
+  lead: { provider: test, responses: [{ toolCalls: [{ name: verse, input: { theme: socks } }, { name: verse, input: { theme: wool } }] }, all verses in] }
+tools:
+  verse:
+    prompt: a verse about {{theme}}
+    input: { theme: { type: string } }
+    model: sampling
+  anthology:
+    prompt: gather verses
+    model: lead
+    tools: [verse]
+`);
+
+for (const era of ['2025', '2026-07-28'] as const) {
+  test(`${era} era: agents called by an agent sample from the client, one after the other in a turn`, async () => {
+    const lines: string[] = [];
+    const log = new Logger({ level: 'info', format: 'text', write: (line) => lines.push(line) });
+    const runtime = new Runtime(loadConfigFile(NESTED), { log });
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    const served = serveStdio(({ era: served }) => buildServer({ runner: runtime, log }, served), { transport: serverSide });
+    const client = newClient(era);
+    const asked: string[] = [];
+    client.setRequestHandler('sampling/createMessage', async (request) => {
+      const said = JSON.stringify(request.params.messages);
+      asked.push(/verse about (\w+)/.exec(said)?.[1] ?? said);
+      return { role: 'assistant', content: { type: 'text', text: `a verse on ${asked.at(-1)}` }, model: 'client-model' };
+    });
+    await client.connect(clientSide);
+    try {
+      const result = (await client.callTool({ name: 'anthology', arguments: {} })) as CallToolResult;
+      assert.deepEqual(result.content, [{ type: 'text', text: 'all verses in' }]);
+      assert.deepEqual(asked, ['socks', 'wool']);
+      const calls = lines.filter((l) => / call tool=/.test(l)).map((l) => /tool=(\w+) .*status=(\w+)/.exec(l)!.slice(1).join(' '));
+      assert.deepEqual(
+        calls,
+        era === '2025'
+          ? ['verse ok', 'verse ok', 'anthology ok']
+          : // each leg: the nested run stops (and its caller with it), then on the retry both resume
+            ['verse input_required', 'anthology input_required', 'verse ok', 'verse input_required', 'anthology input_required'].concat([
+              'verse ok',
+              'anthology ok',
+            ]),
+      );
+    } finally {
+      await client.close();
+      await served.close();
+      await runtime.close();
+    }
+  });
+}

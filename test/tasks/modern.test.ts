@@ -172,7 +172,7 @@ test('sampling inside a task: input_required with inputRequests on tasks/get, an
   });
 });
 
-test('inside a task a nested agent samples from the client; outside one it cannot in this era (not asked)', async () => {
+test('a nested agent samples from the client: inside a task, and outside one by round trips that resume both runs', async () => {
   asked.length = 0;
   const nest = await session.callTool('nest', {});
   assert.equal(nest.kind, 'task');
@@ -183,10 +183,28 @@ test('inside a task a nested agent samples from the client; outside one it canno
     asked.map((a) => a.kind),
     ['sampling'],
   );
-  // A plain call: the nested agent cannot stop and resume across a round trip, so the client is not asked.
-  const plain = await raw('tools/call', { name: 'nest', arguments: {} }, { sampling: {} });
-  assert.equal(plain.resultType, 'complete');
-  assert.deepEqual(plain.content, [{ type: 'text', text: 'nested done' }]);
+  // A plain call: the nested agent's question stops it and the agent that called it; the client's answer on the
+  // retry resumes both (the key names the step of each run down to the one asking).
+  logs.length = 0;
+  const first = await raw('tools/call', { name: 'nest', arguments: {} }, { sampling: {} });
+  assert.equal(first.resultType, 'input_required');
+  const requests = first.inputRequests as Record<string, { method: string; params: { messages: unknown[] } }>;
+  assert.deepEqual(Object.keys(requests), ['sample-1-1']);
+  assert.equal(requests['sample-1-1']!.method, 'sampling/createMessage');
+  assert.match(JSON.stringify(requests['sample-1-1']!.params.messages), /poem about socks/);
+  const answer = { role: 'assistant', content: { type: 'text', text: 'Socks for a fox.' }, model: 'client-model' };
+  const done = await raw(
+    'tools/call',
+    { name: 'nest', arguments: {}, requestState: first.requestState, inputResponses: { 'sample-1-1': answer } },
+    { sampling: {} },
+  );
+  assert.equal(done.resultType, 'complete');
+  assert.deepEqual(done.content, [{ type: 'text', text: 'nested done' }]);
+  // The nested run finished on the client's answer (not down its chain, not as an error)
+  assert.ok(
+    logs.some((l) => /call tool=poet model=sampling steps=1 .*status=ok/.test(l)),
+    logs.join(''),
+  );
 });
 
 test('a downstream server’s elicitation: relayed inside a task; outside one, declined with a clear reason', async () => {
