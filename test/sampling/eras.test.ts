@@ -195,6 +195,7 @@ test('2026-07-28: a requestState past its time is refused (the clock is the serv
 const NESTED = writeConfig(`
 models:
   lead: { provider: test, responses: [{ toolCalls: [{ name: verse, input: { theme: socks } }, { name: verse, input: { theme: wool } }] }, all verses in] }
+  shelf: { provider: test, responses: [{ toolCalls: [{ name: anthology, input: {} }] }, shelf full] }
 tools:
   verse:
     prompt: a verse about {{theme}}
@@ -204,6 +205,10 @@ tools:
     prompt: gather verses
     model: lead
     tools: [verse]
+  library:
+    prompt: fill a shelf
+    model: shelf
+    tools: [anthology]
 `);
 
 for (const era of ['2025', '2026-07-28'] as const) {
@@ -236,6 +241,13 @@ for (const era of ['2025', '2026-07-28'] as const) {
               'anthology ok',
             ]),
       );
+      // Three deep: the question of an agent called by an agent called by the client.
+      lines.length = 0;
+      asked.length = 0;
+      const deep = (await client.callTool({ name: 'library', arguments: {} })) as CallToolResult;
+      assert.deepEqual(deep.content, [{ type: 'text', text: 'shelf full' }]);
+      assert.deepEqual(asked, ['socks', 'wool']);
+      assert.ok(lines.some((l) => /call tool=library .*status=ok/.test(l)));
     } finally {
       await client.close();
       await served.close();
