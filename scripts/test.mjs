@@ -51,9 +51,10 @@ const LONGEST_FIRST = [
   'test/recording/record-replay.test.ts',
 ];
 
-// Files of in-process unit tests (no child process, no Redis, no hooks around the whole file) share one test process:
-// each alone spends more CPU starting node and loading its imports than running its tests (measured: 24 files, 9 s of
-// CPU one by one, 2 s together). A file that starts processes or servers, or has before/after hooks, runs alone.
+// Test files that start no process of their own share one test process, each as a suite of its own (its hooks
+// around its own tests only), one file after another: alone, each would spend more CPU starting node and loading its
+// imports than running its tests (measured: 24 unit-test files, 9 s of CPU one by one, 2 s together). Files that
+// start servers, Redis, nginx or tmux, send signals, or time a child process run alone.
 const SHARED_PROCESS = [
   'test/agent/chain.test.ts',
   'test/agent/deadlines.test.ts',
@@ -80,8 +81,18 @@ const SHARED_PROCESS = [
   'test/toolsets/config.test.ts',
   'test/util/template.test.ts',
   'test/watch/list-changed.test.ts',
+  'test/config/broken-configs.test.ts',
+  'test/reliability/broken-configs.test.ts',
+  'test/reliability/provider-faults.test.ts',
+  'test/reliability/abuse.test.ts',
+  'test/reliability/secrets.test.ts',
+  'test/schema/schema.test.ts',
+  'test/recording/wire-replay.test.ts',
+  'test/tasks/legacy.test.ts',
+  'test/tasks/modern.test.ts',
+  'test/toolsets/filesystem.test.ts',
 ];
-const SHARED_ENTRY = 'first/test/unit-tests.test'; // about 6 s in a row: among the first to start
+const SHARED_ENTRY = 'first/test/in-process.test'; // about 15 s in a row: among the first to start
 
 /** test/DIR/NAME.test.ts, as the `test/*\/*.test.ts` glob of the source layout. */
 function testFiles() {
@@ -128,7 +139,10 @@ async function buildTests(files) {
         setup(b) {
           b.onResolve({ filter: /^shared-process-tests$/ }, () => ({ path: 'shared-process-tests', namespace: 'shared' }));
           b.onLoad({ filter: /.*/, namespace: 'shared' }, () => ({
-            contents: shared.map((f) => `import ${JSON.stringify(`./${f}`)};`).join('\n'),
+            contents: [
+              "import { describe } from 'node:test';",
+              ...shared.map((f) => `describe(${JSON.stringify(f)}, async () => { await import(${JSON.stringify(`./${f}`)}); });`),
+            ].join('\n'),
             resolveDir: ROOT,
             loader: 'js',
           }));
