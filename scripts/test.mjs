@@ -3,7 +3,7 @@
 //   and the tests spend much of their time waiting on child processes, sockets and tmux, so on 2 cores the checks
 //   fill the gaps (a fresh clone: 58-59 s at the same priority, 55-57 s so).
 // - The test files are bundled once by esbuild (src/ and test helpers inlined, packages left to node_modules/) into
-//   .tmp/test-build/: each of the ~65 test processes then starts as plain JavaScript, without tsx's loader hooks and
+//   .tmp/test-build/: each of the ~45 test processes then starts as plain JavaScript, without tsx's loader hooks and
 //   transforms (about 0.3 s of CPU per process). `node --import tsx --test test/DIR/NAME.test.ts` still runs a file
 //   from its source.
 // TEST_CONCURRENCY overrides the number of test files run at once.
