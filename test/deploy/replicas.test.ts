@@ -19,6 +19,7 @@ import { cleanEnv } from '../helpers/cli.ts';
 import { deployConf, nginxSkip, startNginx, type Nginx } from '../helpers/nginx.ts';
 import { redisSkip, startRedis, type RedisServer } from '../helpers/redis.ts';
 import { dispatcher, envelope } from '../tasks/harness.ts';
+import { toolRoundTripAnswer } from '../sampling/scenarios.ts';
 import { connect, disconnect, health, initializeBody, post, startHttp, type Running } from '../server/http-helpers.ts';
 
 const TOKEN = 'tok-replicas-horse';
@@ -284,18 +285,7 @@ describe('--stateless replicas behind nginx, tasks on Redis', { skip: nginxSkip 
     // The client's model: first it asks for the rhymes tool, then it writes the poem from the tool's result.
     const c = await modernClient(d.url, AUTH, (params) => {
       asked.push(params);
-      const last = params.messages.at(-1)!;
-      const result = (Array.isArray(last.content) ? last.content : [last.content]).find((b) => b.type === 'tool_result');
-      if (!result) {
-        return {
-          role: 'assistant',
-          model: 'client-llm',
-          stopReason: 'toolUse',
-          content: [{ type: 'tool_use', id: 'use-1', name: 'rhymes', input: { word: 'fox' } }],
-        };
-      }
-      const said = result.content.map((b) => (b.type === 'text' ? b.text : '')).join('');
-      return { role: 'assistant', model: 'client-llm', stopReason: 'endTurn', content: [{ type: 'text', text: `A fox in ${said}.` }] };
+      return toolRoundTripAnswer(params);
     });
     const legs = () => d.replicas.map((r) => [...r.stderr().matchAll(/call tool=helper .*status=(\w+)/g)].map((m) => m[1]));
     try {

@@ -127,23 +127,29 @@ export async function poetScenario(client: Client, script: SamplingScript): Prom
   assert.equal(params.tools, undefined);
 }
 
+/**
+ * The client's model in the tool round trip: first it asks for the `rhymes` tool, then, given its result, answers
+ * `A fox in <result>.` (the scenario below, and the replica tests' modern client).
+ */
+export function toolRoundTripAnswer(params: Params): CreateMessageResultWithTools {
+  const last = params.messages.at(-1)!;
+  const blocks = Array.isArray(last.content) ? last.content : [last.content];
+  const result = blocks.find((b) => b.type === 'tool_result');
+  if (!result) {
+    return {
+      role: 'assistant',
+      model: 'client-llm',
+      stopReason: 'toolUse',
+      content: [{ type: 'tool_use', id: 'use-1', name: 'rhymes', input: { word: 'fox' } }],
+    };
+  }
+  const said = result.content.map((c) => (c.type === 'text' ? c.text : '')).join('');
+  return { role: 'assistant', model: 'client-llm', stopReason: 'endTurn', content: [{ type: 'text', text: `A fox in ${said}.` }] };
+}
+
 /** Sampling with tools: tool_use answered, the tool runs on the server, tool_result comes back, then the final text. */
 export async function toolRoundTripScenario(client: Client, script: SamplingScript): Promise<void> {
-  script.reset(async (params) => {
-    const last = params.messages.at(-1)!;
-    const blocks = Array.isArray(last.content) ? last.content : [last.content];
-    const result = blocks.find((b) => b.type === 'tool_result');
-    if (!result) {
-      return {
-        role: 'assistant',
-        model: 'client-llm',
-        stopReason: 'toolUse',
-        content: [{ type: 'tool_use', id: 'use-1', name: 'rhymes', input: { word: 'fox' } }],
-      };
-    }
-    const said = result.content.map((c) => (c.type === 'text' ? c.text : '')).join('');
-    return { role: 'assistant', model: 'client-llm', stopReason: 'endTurn', content: [{ type: 'text', text: `A fox in ${said}.` }] };
-  });
+  script.reset(async (params) => toolRoundTripAnswer(params));
   const result = await call(client, 'helper', { theme: 'foxes' });
   assert.equal(resultText(result), 'A fox in box, socks.');
   assert.deepEqual(meta(result), { ...meta(result), model: 'client', steps: 2 });
